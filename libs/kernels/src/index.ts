@@ -1,0 +1,1 @@
+import './register-core-gradients.js';

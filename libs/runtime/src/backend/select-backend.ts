@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_NAMES, BackendSelectionError, parseBackendRequest, type BackendAttempt, type BackendName, type BackendRequest } from './backend-name.js';
+import { installWebGpu, type WebGpuAdapterInfo } from './webgpu-adapter.js';
+
+export interface BackendSelection {
+  backend: BackendName;
+  /** Every backend tried, in order, with why it was or was not taken. */
+  attempts: BackendAttempt[];
+  /** Present when the webgpu backend was chosen. */
+  adapter?: WebGpuAdapterInfo;
+  /** One line for logs: "backend wasm (tensorflow: package not installed; webgpu: …)". */
+  summary: string;
+}
+
+export interface SelectBackendOptions {
+  /** Defaults to `process.env.MOE_BACKEND`, then `auto`. */
+  request?: BackendRequest | string;
+  /** With `auto`: accept a software WebGPU adapter (lavapipe). Off by default: it is slower than wasm. */
+  allowSoftwareWebGpu?: boolean;
+}
+
+type Initialiser = () => Promise<{ adapter?: WebGpuAdapterInfo }>;
+
+/** How to make each backend available in this process. Imports are dynamic: optional packages may be absent. */
+const INITIALISERS: Record<BackendName, Initialiser> = {
+  async tensorflow() {
+    // GPU build first; tfjs-node-gpu without CUDA falls back to CPU silently, which is still tensorflow.
+    for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+      try {
+        await import(pkg);
+        return {};
+      } catch (e) {
+        if (!isModuleNotFound(e)) throw new Error(`${pkg} is installed but failed to load: ${(e as Error).message}`);
+      }
+    }
+    throw new Error('neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (their install downloads libtensorflow, which fails offline)');
+  },
+  async webgpu() {
+    const adapter = await installWebGpu();
+    await import('@tensorflow/tfjs-backend-webgpu');
+    return { adapter };
+  },
+  async wasm() {
+    await import('@tensorflow/tfjs-backend-wasm');
+    return {};
+  },
+  async cpu() {
+    await import('@tensorflow/tfjs-backend-cpu');
+    return {};
+  },
+};
+
+let current: Promise<BackendSelection> | undefined;
+let currentRequest: string | undefined;
+
+/**
+ * Chooses and initialises the tensor backend for this process (call once at start-up).
+ * `auto` tries tensorflow (GPU, then CPU), webgpu (only with a hardware adapter unless allowed), wasm, then
+ * cpu, and reports why each earlier one was skipped. An explicit request that cannot start throws
+ * {@link BackendSelectionError} naming the reason. Calling again with the same request returns the same result.
+ */
+export function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
+  const request = parseBackendRequest(options.request ?? process.env.MOE_BACKEND, options.request ? 'request' : 'MOE_BACKEND');
+  const key = `${request}:${options.allowSoftwareWebGpu ?? false}`;
+  if (current && currentRequest === key) return current;
+  currentRequest = key;
+  current = doSelect(request, options.allowSoftwareWebGpu ?? false);
+  current.catch(() => { current = undefined; currentRequest = undefined; });
+  return current;
+}
+
+async function doSelect(request: BackendRequest, allowSoftwareWebGpu: boolean): Promise<BackendSelection> {
+  const order: BackendName[] = request === 'auto' ? [...BACKEND_NAMES] : [request];
+  const attempts: BackendAttempt[] = [];
+  for (const backend of order) {
+    const attempt = await tryBackend(backend, request === 'auto' && !allowSoftwareWebGpu);
+    attempts.push(attempt.result);
+    if (attempt.result.ok) {
+      const skipped = attempts.filter((a) => !a.ok).map((a) => `${a.backend}: ${a.reason}`);
+      return {
+        backend, attempts, adapter: attempt.adapter,
+        summary: `backend ${backend}${attempt.adapter ? ` (${attempt.adapter.vendor} ${attempt.adapter.architecture})` : ''}${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}`,
+      };
+    }
+  }
+  const detail = attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ');
+  throw new BackendSelectionError('unavailable', request === 'auto' ? `no usable tensor backend (${detail})` : `MOE_BACKEND=${request} cannot start: ${detail}`, attempts);
+}
+
+async function tryBackend(backend: BackendName, rejectSoftwareGpu: boolean): Promise<{ result: BackendAttempt; adapter?: WebGpuAdapterInfo }> {
+  let adapter: WebGpuAdapterInfo | undefined;
+  try {
+    ({ adapter } = await INITIALISERS[backend]());
+  } catch (e) {
+    return { result: { backend, ok: false, reason: (e as Error).message } };
+  }
+  if (adapter?.software && rejectSoftwareGpu) {
+    return { result: { backend, ok: false, reason: `only a software adapter (${adapter.vendor} ${adapter.architecture}) is present; set MOE_BACKEND=webgpu to use it` } };
+  }
+  if (!tf.findBackendFactory(backend)) return { result: { backend, ok: false, reason: 'package loaded but registered no backend' } };
+  let ok = false;
+  try {
+    ok = await tf.setBackend(backend);
+    await tf.ready();
+  } catch (e) {
+    return { result: { backend, ok: false, reason: `initialisation threw: ${(e as Error).message}` } };
+  }
+  if (!ok) return { result: { backend, ok: false, reason: 'initialisation failed' } };
+  return { result: { backend, ok: true, reason: 'selected' }, adapter };
+}
+
+function isModuleNotFound(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+}
+
+/**
+ * Initialises a backend by name without making it the active one (tests use this to run one spec on
+ * several backends in a process). Resolves false with the reason when the backend cannot start.
+ */
+export async function prepareBackend(backend: BackendName, options: { allowSoftwareWebGpu?: boolean } = {}): Promise<BackendAttempt> {
+  const previous = tf.getBackend();
+  const { result } = await tryBackend(backend, !(options.allowSoftwareWebGpu ?? true));
+  if (previous && previous !== backend && result.ok) await tf.setBackend(previous);
+  return result;
+}

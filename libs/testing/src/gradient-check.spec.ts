@@ -1,0 +1,33 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@moe/kernels';
+import { describe, expect, it } from 'vitest';
+import { checkGradients, describeEachBackend, expectClose, expectNoLeaks } from './index.js';
+
+describeEachBackend('test helpers', () => {
+  it('accept a correct gradient and leak nothing', async () => {
+    const x = tf.tensor2d([[0.3, -0.7], [1.2, 0.1]]);
+    await expectNoLeaks(() => checkGradients((a) => tf.tanh(tf.matMul(a, a)), [x]));
+    x.dispose();
+  });
+
+  it('reject a wrong gradient', async () => {
+    // d(a²)/da is 2a; this claims 3.
+    const wrong = tf.customGrad((a) => ({ value: tf.square(a as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.mul(dy, 3) })) as (a: tf.Tensor) => tf.Tensor;
+    const x = tf.tensor1d([0.5, 1.5, -2]);
+    await expect(checkGradients((a) => wrong(a), [x])).rejects.toThrow(/gradient of input 0/);
+    x.dispose();
+  });
+
+  it('expectNoLeaks reports a leak', async () => {
+    let kept: tf.Tensor | undefined;
+    await expect(expectNoLeaks(() => { kept = tf.ones([2]); })).rejects.toThrow(/leaked 1 tensor/);
+    kept?.dispose();
+  });
+});
+
+describe('expectClose', () => {
+  it('names the worst element', async () => {
+    await expect(expectClose([1, 2, 3], [1, 2, 3.5])).rejects.toThrow(/element 2 is 3, expected 3.5/);
+    await expectClose([1, 2, 3], [1, 2, 3 + 1e-7]);
+  });
+});
