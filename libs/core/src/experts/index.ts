@@ -1,1 +1,15 @@
-export {};
+export { ExpertBank } from './expert-bank.js';
+export { EXPERT_ACTIVATIONS, activate } from './activation.js';
+export type { ActivationName, ExpertActivation } from './activation.js';
+export { DenseFfn } from './dense-ffn.js';
+export type { DenseFfnConfig } from './dense-ffn.js';
+export { FfnExperts } from './ffn-experts.js';
+export type { FfnExpertsConfig } from './ffn-experts.js';
+export { LoraExperts } from './lora-experts.js';
+export type { LoraExpertsConfig } from './lora-experts.js';
+export { RankOneExperts } from './rank-one-experts.js';
+export type { RankOneExpertsConfig } from './rank-one-experts.js';
+export { BottleneckAdapters } from './bottleneck-adapters.js';
+export type { BottleneckAdaptersConfig } from './bottleneck-adapters.js';
+export { FilmExperts } from './film-experts.js';
+export type { FilmExpertsConfig, FilmModulation } from './film-experts.js';

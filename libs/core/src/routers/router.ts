@@ -8,6 +8,19 @@ export interface RouteOptions {
   training: boolean;
   /** State carried between layers by recurrent routers (RMoE); undefined for the first layer. */
   state?: tf.Tensor;
+  /**
+   * Seed of this call's randomness (noise, jitter, Monte-Carlo dropout, Gumbel samples). Default: derived from
+   * the router's seed and a per-router call counter, so a run is reproducible but successive calls differ.
+   * Pass a fixed value to make two calls identical (gradient checks, replays).
+   */
+  seed?: number;
+  /**
+   * Whether a training call also updates the router's non-trainable state (bias balancing, cluster centres).
+   * Default: equal to `training`. Set false for extra forwards of one step (evaluation passes, gradient checks).
+   */
+  updateState?: boolean;
+  /** Task (or domain) index for routers with one gate per task (MMoE); 0 by default. */
+  task?: number;
 }
 
 /**
@@ -58,6 +71,24 @@ export type Routing = TokenChoiceRouting | ExpertChoiceRouting | DenseRouting;
 export abstract class Router extends Module {
   abstract readonly numExperts: number;
   abstract route(x: tf.Tensor2D, options: RouteOptions): Routing;
+
+  /**
+   * Per-expert capacity for a batch of `numTokens` tokens, or undefined for dropless dispatch. The layer
+   * applies it (kernels' dispatch plan); routers only compute it. Default: dropless.
+   */
+  capacity(numTokens: number, training: boolean): number | undefined {
+    void numTokens;
+    void training;
+    return undefined;
+  }
+
+  /**
+   * True when the router's own `aux` already contains a load-balancing term that replaces the generic Switch
+   * loss (null-aware balance of AdaMoE, bias balancing that needs none); layers then skip theirs.
+   */
+  get providesBalanceLoss(): boolean {
+    return false;
+  }
 }
 
 /** Disposes every tensor of a routing result (including aux parts). */

@@ -27,4 +27,9 @@ export interface DispatchPlan {
   counts: tf.Tensor1D;
   /** Scalar int32: assignments dropped by capacity. */
   dropped: tf.Scalar;
+  /**
+   * [rows] int32 (added by the implementation): the flat slot `t * k + j` whose token fills each row, or -1
+   * for an empty row. The inverse of `positions`; dispatch and the combine gradient gather through it.
+   */
+  rowSlots: tf.Tensor1D;
 }

@@ -1,5 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+// Registers the suite's custom kernels and core gradients (for every backend registered now or later), so
+// whichever backend wins below can run and differentiate MoE models.
+import '@moe/kernels';
 import { BACKEND_NAMES, BackendSelectionError, parseBackendRequest, type BackendAttempt, type BackendName, type BackendRequest } from './backend-name.js';
+import { quietCpuBanner } from './quiet-cpu-banner.js';
 import { installWebGpu, type WebGpuAdapterInfo } from './webgpu-adapter.js';
 
 export interface BackendSelection {
@@ -8,7 +12,7 @@ export interface BackendSelection {
   attempts: BackendAttempt[];
   /** Present when the webgpu backend was chosen. */
   adapter?: WebGpuAdapterInfo;
-  /** One line for logs: "backend wasm (tensorflow: package not installed; webgpu: …)". */
+  /** One line for logs: "backend wasm; skipped tensorflow: <why>; webgpu: <why>". */
   summary: string;
 }
 
@@ -30,10 +34,10 @@ const INITIALISERS: Record<BackendName, Initialiser> = {
         await import(pkg);
         return {};
       } catch (e) {
-        if (!isModuleNotFound(e)) throw new Error(`${pkg} is installed but failed to load: ${(e as Error).message}`);
+        if (!isModuleNotFound(e, pkg)) throw new Error(`${pkg} is installed but failed to load: ${(e as Error).message}`);
       }
     }
-    throw new Error('neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed (their install downloads libtensorflow, which fails offline)');
+    throw new Error('@tensorflow/tfjs-node-gpu and @tensorflow/tfjs-node are not installed (optional dependencies whose install downloads libtensorflow, which fails offline)');
   },
   async webgpu() {
     const adapter = await installWebGpu();
@@ -52,6 +56,12 @@ const INITIALISERS: Record<BackendName, Initialiser> = {
 
 let current: Promise<BackendSelection> | undefined;
 let currentRequest: string | undefined;
+let lastSelection: BackendSelection | undefined;
+
+/** The last successful selection in this process (for logs and health endpoints), or undefined. */
+export function getBackendSelection(): BackendSelection | undefined {
+  return lastSelection;
+}
 
 /**
  * Chooses and initialises the tensor backend for this process (call once at start-up).
@@ -60,13 +70,30 @@ let currentRequest: string | undefined;
  * {@link BackendSelectionError} naming the reason. Calling again with the same request returns the same result.
  */
 export function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
-  const request = parseBackendRequest(options.request ?? process.env.MOE_BACKEND, options.request ? 'request' : 'MOE_BACKEND');
+  let request: BackendRequest;
+  try {
+    request = parseBackendRequest(options.request ?? process.env.MOE_BACKEND, options.request === undefined ? 'MOE_BACKEND' : 'selectBackend: options.request');
+  } catch (e) {
+    return Promise.reject(e);
+  }
   const key = `${request}:${options.allowSoftwareWebGpu ?? false}`;
   if (current && currentRequest === key) return current;
   currentRequest = key;
-  current = doSelect(request, options.allowSoftwareWebGpu ?? false);
-  current.catch(() => { current = undefined; currentRequest = undefined; });
-  return current;
+  const selection = doSelect(request, options.allowSoftwareWebGpu ?? false).then(
+    (s) => {
+      lastSelection = s;
+      return s;
+    },
+    (e: unknown) => {
+      if (current === selection) {
+        current = undefined;
+        currentRequest = undefined;
+      }
+      throw e;
+    },
+  );
+  current = selection;
+  return selection;
 }
 
 async function doSelect(request: BackendRequest, allowSoftwareWebGpu: boolean): Promise<BackendSelection> {
@@ -106,12 +133,14 @@ async function tryBackend(backend: BackendName, rejectSoftwareGpu: boolean): Pro
     return { result: { backend, ok: false, reason: `initialisation threw: ${(e as Error).message}` } };
   }
   if (!ok) return { result: { backend, ok: false, reason: 'initialisation failed' } };
+  quietCpuBanner();
   return { result: { backend, ok: true, reason: 'selected' }, adapter };
 }
 
-function isModuleNotFound(e: unknown): boolean {
-  const code = (e as { code?: string }).code;
-  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
+/** True when `pkg` itself is absent (not when it is present but one of its own imports is missing). */
+function isModuleNotFound(e: unknown, pkg: string): boolean {
+  const { code, message } = e as { code?: string; message?: string };
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String(message).includes(`'${pkg}'`);
 }
 
 /**

@@ -1,1 +1,14 @@
-export {};
+export { createService, DEFAULT_LIMITS, type Service, type ServiceOptions, type ServiceLimits } from './create-service.js';
+export type { AppModule, AppContext } from './app-module.js';
+export { APP_NAME_PATTERN } from './app-module.js';
+export { defineRoute, requiresAuth, type RouteDefinition, type RouteContext, type HttpMethod, type AuthenticatedKey } from './route.js';
+export { HttpError, statusOf, type HttpErrorCode, type ErrorBody, type ErrorIssue } from './errors.js';
+export { dashboardDataSchema, lineChartSchema, heatmapSchema, statSchema, type DashboardData, type LineChart, type Heatmap, type DashboardStat } from './dashboard-data.js';
+export { createServiceMetrics, type ServiceMetrics } from './service-metrics.js';
+export { dbApiKeyVerifier, staticApiKeyVerifier, presentedApiKey, keyGrants, MAX_API_KEY_LENGTH, type ApiKeyVerifier } from './api-key-auth.js';
+export { TokenBucketLimiter, type RateLimitOptions, type RateDecision } from './rate-limit.js';
+export { buildOpenApiDocument, toOpenApiPath, type OpenApiDocument } from './openapi.js';
+export { validatePart, type RequestPart } from './validation.js';
+export { safeName, finiteNumber, queryInt } from './common-schemas.js';
+export { ensureDevApiKey } from './dev-api-key.js';
+export { closeOnSignals } from './signals.js';

@@ -1,1 +1,15 @@
-export {};
+export type { Checkpoint, CheckpointKey, DeadLetter, EventHandler, EventSource, SourceRecord, UnitOfWork, WorkerStore } from './types.js';
+export { MalformedEventError, WorkerConfigError } from './errors.js';
+export { Worker, runWorker } from './worker.js';
+export type { CommitInfo, WorkerLogger, WorkerOptions, WorkerStats } from './worker.js';
+export { NdjsonFileSource } from './sources/ndjson-file-source.js';
+export { CsvFileSource } from './sources/csv-file-source.js';
+export type { CsvFileSourceOptions } from './sources/csv-file-source.js';
+export type { FileSourceOptions } from './sources/file-source-base.js';
+export { FileWorkerStore } from './stores/file-worker-store.js';
+export type { FileWorkerStoreOptions } from './stores/file-worker-store.js';
+export { PrismaWorkerStore } from './stores/prisma-worker-store.js';
+export type { PrismaTx, PrismaWorkerStoreOptions } from './stores/prisma-worker-store.js';
+export { RedisStreamSource } from './sources/redis-stream-source.js';
+export type { RedisStreamSourceOptions } from './sources/redis-stream-source.js';
+export { stopOnSignals } from './shutdown-signals.js';

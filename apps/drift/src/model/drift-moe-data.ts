@@ -1,0 +1,152 @@
+import { argmax, HoeffdingTree, type HoeffdingTreeOptions, type Schema } from '@moe/stream';
+import { bceGradient, MlpRouter, type RouterActivations } from './mlp-router.js';
+import type { LearnerStats, StreamLearner } from './stream-learner.js';
+
+/** The experts of DriftMoE: CapyMOA HoeffdingTree(grace_period=50, confidence=1e-7), pre-pruning off. */
+export const DRIFTMOE_EXPERT_TREE: HoeffdingTreeOptions = { gracePeriod: 50, splitConfidence: 1e-7, tieThreshold: 0.05, leafPrediction: 'nba', noPrePrune: true };
+
+export interface DriftMoeDataOptions {
+  experts?: number;
+  topK?: number;
+  batchSize?: number;
+  lr?: number;
+  seed?: number;
+  hidden1?: number;
+  hidden2?: number;
+}
+
+/**
+ * DriftMoE "MoE-Data" (mode `joint_data` of the authors' code): the router picks the expert that predicts
+ * (top-1 of its logits), learns with BCE against the multi-hot mask of experts that were right (or, if none
+ * was, the one giving the true class the largest vote), one Adam step per `batchSize` instances, and the
+ * top-k experts by the router's weights (before this instance's step) learn the instance.
+ */
+export class DriftMoeData implements StreamLearner {
+  readonly method: string = 'driftmoe-data';
+  readonly options: Required<DriftMoeDataOptions>;
+  readonly router: MlpRouter;
+  readonly experts: HoeffdingTree[];
+  readonly numClasses: number;
+  /** Activations of the instances in the current router batch. */
+  private readonly batch: RouterActivations[];
+  private readonly batchGrads: Float64Array[];
+  private batchFill = 0;
+  private readonly votes: Float64Array[];
+  private readonly expertPred: Int32Array;
+  private readonly mask: Float64Array;
+  private lastX: Float64Array | null = null;
+  private lastPrediction = 0;
+  protected readonly usage: number[];
+  protected seen = 0;
+
+  constructor(
+    readonly schema: Schema,
+    options: DriftMoeDataOptions = {},
+    protected readonly expertOptions: HoeffdingTreeOptions = DRIFTMOE_EXPERT_TREE,
+  ) {
+    this.options = { experts: 12, topK: 3, batchSize: 256, lr: 2e-3, seed: 1, hidden1: 256, hidden2: 128, ...options };
+    const { experts: n, topK, batchSize } = this.options;
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`DriftMoeData.experts: expected a positive integer, got ${n}`);
+    if (!Number.isInteger(topK) || topK < 1 || topK > n) throw new RangeError(`DriftMoeData.topK: expected an integer 1..${n}, got ${topK}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`DriftMoeData.batchSize: expected a positive integer, got ${batchSize}`);
+    this.numClasses = schema.classAttribute.values.length;
+    this.router = new MlpRouter({ inputs: schema.attributes.length, outputs: n, hidden1: this.options.hidden1, hidden2: this.options.hidden2, lr: this.options.lr, seed: this.options.seed });
+    this.experts = Array.from({ length: n }, (_, i) => new HoeffdingTree(schema, { ...expertOptions, randomSeed: this.options.seed + i }));
+    this.batch = Array.from({ length: batchSize }, () => this.router.newActivations());
+    this.batchGrads = Array.from({ length: batchSize }, () => new Float64Array(n));
+    this.votes = Array.from({ length: n }, () => new Float64Array(this.numClasses));
+    this.expertPred = new Int32Array(n);
+    this.mask = new Float64Array(n);
+    this.usage = new Array<number>(n).fill(0);
+  }
+
+  /** Router input for x (the authors feed raw values; the improved variant overrides this). */
+  protected routerInput(x: Float64Array): ArrayLike<number> {
+    return x;
+  }
+
+  private forward(x: Float64Array): RouterActivations {
+    const act = this.batch[this.batchFill];
+    this.router.forward(this.routerInput(x), act);
+    for (let e = 0; e < this.experts.length; e++) {
+      this.experts[e].predictVotesInto(x, this.votes[e]);
+      this.expertPred[e] = argmax(this.votes[e]);
+    }
+    return act;
+  }
+
+  predictVotes(x: Float64Array): Float64Array {
+    const out = new Float64Array(this.numClasses);
+    out[this.predict(x)] = 1;
+    return out;
+  }
+
+  predict(x: Float64Array): number {
+    const act = this.forward(x);
+    this.lastX = x;
+    this.lastPrediction = this.expertPred[argmax(act.logits)];
+    return this.lastPrediction;
+  }
+
+  learn(x: Float64Array, y: number): void {
+    if (this.lastX !== x) this.predict(x);
+    this.lastX = null;
+    const act = this.batch[this.batchFill];
+    const chosen = argmax(act.logits);
+    this.usage[chosen]++;
+    this.seen++;
+    const n = this.experts.length;
+    let any = 0;
+    for (let e = 0; e < n; e++) {
+      this.mask[e] = this.expertPred[e] === y ? 1 : 0;
+      any += this.mask[e];
+    }
+    if (any === 0) {
+      let best = 0;
+      for (let e = 1; e < n; e++) if (this.votes[e][y] > this.votes[best][y]) best = e;
+      this.mask[best] = 1;
+    }
+    bceGradient(act.logits, this.mask, this.options.batchSize * n, this.batchGrads[this.batchFill]);
+    // Top-k by the softmax weights = top-k by the logits (a monotone map), taken before the router step.
+    const top = topIndices(act.logits, this.options.topK);
+    this.batchFill++;
+    if (this.batchFill === this.options.batchSize) {
+      this.router.zeroGrad();
+      for (let b = 0; b < this.batchFill; b++) this.router.accumulate(this.batch[b], this.batchGrads[b]);
+      this.router.step();
+      this.batchFill = 0;
+    }
+    this.trainExperts(top, x, y);
+  }
+
+  protected trainExperts(top: number[], x: Float64Array, y: number): void {
+    for (const e of top) this.experts[e].learn(x, y);
+  }
+
+  stats(): LearnerStats {
+    return { expertUsage: [...this.usage], driftDetections: 0, driftPositions: [] };
+  }
+
+  getState(): unknown {
+    throw new Error('DriftMoeData.getState: not implemented yet');
+  }
+
+  /** The prediction made by the last `predict` call. */
+  get lastPredicted(): number {
+    return this.lastPrediction;
+  }
+}
+
+/** Indices of the k largest values, largest first; ties keep the lower index first (torch.topk on CPU). */
+export function topIndices(values: ArrayLike<number>, k: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < k; r++) {
+    let best = -1;
+    for (let i = 0; i < values.length; i++) {
+      if (out.includes(i)) continue;
+      if (best < 0 || values[i] > values[best]) best = i;
+    }
+    out.push(best);
+  }
+  return out;
+}

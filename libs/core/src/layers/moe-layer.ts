@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { combine, computeDispatchPlan, disposeDispatchPlan, dispatch } from '@moe/kernels';
+import { DenseFfn } from '../experts/dense-ffn.js';
+import type { ExpertBank } from '../experts/expert-bank.js';
+import { checkNumber } from '../experts/check.js';
+import { Module, type ModuleConfig } from '../module/module.js';
+import type { AuxLoss } from '../module/loss.js';
+import { disposeRouting, type Router, type RouteOptions, type Routing } from '../routers/router.js';
+import { DEFAULT_BALANCE, layerAuxLoss, type BalanceOptions } from './layer-losses.js';
+import { routingStats, type RoutingStats } from '../telemetry/routing-stats.js';
+import { moduleSpec } from './module-registry.js';
+import { toAssignment } from './routing-assignment.js';
+import { flattenTokens } from './tokens.js';
+
+export interface MoeLayerOptions extends BalanceOptions {
+  /** Always-on shared expert(s) added to the routed output (DeepSeekMoE); its hidden width = count × expert width. */
+  shared?: DenseFfn;
+}
+
+/** What every MoE forward returns. The caller owns (and disposes) every tensor in it. */
+export interface MoeForward {
+  /** Same leading shape as the input, last axis = the experts' output width. */
+  output: tf.Tensor;
+  /** Router's own terms plus the layer's load-balancing and z-loss, already weighted. */
+  aux: AuxLoss;
+  /** Routing telemetry of this batch. */
+  stats: RoutingStats;
+  /** Recurrent router state for the next layer (RMoE), when the router has one. */
+  state?: tf.Tensor;
+}
+
+export type MoeApplyOptions = Partial<RouteOptions> & {
+  training: boolean;
+  /** Keep each token's first choice in the stats (for `RoutingConsistency`). Default false. */
+  keepTop1?: boolean;
+};
+
+/**
+ * The FFN-replacement layer: route → dispatch (expert-contiguous, capacity or dropless) → all experts in
+ * grouped matmuls → weighted combine (+ shared experts). Input [T, d] or [B, S, d], output the same shape
+ * as the dense FFN it replaces. Token-choice, expert-choice and dense routers all go through one path.
+ */
+export class MoeLayer extends Module {
+  readonly kind = 'MoeLayer';
+  readonly router: Router;
+  readonly experts: ExpertBank;
+  readonly shared: DenseFfn | undefined;
+  readonly balance: Required<BalanceOptions>;
+
+  constructor(router: Router, experts: ExpertBank, options: MoeLayerOptions = {}) {
+    super();
+    if (router.numExperts !== experts.numExperts) {
+      throw new Error(`MoeLayer: router.numExperts (${router.numExperts}) must equal experts.numExperts (${experts.numExperts})`);
+    }
+    if (options.shared) {
+      if (options.shared.inputDim !== experts.inputDim || options.shared.outputDim !== experts.outputDim) {
+        throw new Error(`MoeLayer: options.shared must map ${experts.inputDim} → ${experts.outputDim} like the experts; got ${options.shared.inputDim} → ${options.shared.outputDim}`);
+      }
+    }
+    this.balance = { balanceWeight: options.balanceWeight ?? DEFAULT_BALANCE.balanceWeight, balanceForm: options.balanceForm ?? DEFAULT_BALANCE.balanceForm, zLossWeight: options.zLossWeight ?? DEFAULT_BALANCE.zLossWeight };
+    checkNumber('MoeLayer', 'options.balanceWeight', this.balance.balanceWeight, 0);
+    checkNumber('MoeLayer', 'options.zLossWeight', this.balance.zLossWeight, 0);
+    this.router = this.addChild('router', router);
+    this.experts = this.addChild('experts', experts);
+    this.shared = options.shared ? this.addChild('shared', options.shared) : undefined;
+  }
+
+  get inputDim(): number {
+    return this.experts.inputDim;
+  }
+  get outputDim(): number {
+    return this.experts.outputDim;
+  }
+
+  apply(x: tf.Tensor, options: MoeApplyOptions): MoeForward {
+    const { flat, restore, release } = flattenTokens('MoeLayer.apply', x, this.experts.inputDim);
+    const T = flat.shape[0];
+    const E = this.experts.numExperts;
+    let routing: Routing;
+    try {
+      routing = this.router.route(flat, { training: options.training, state: options.state, seed: options.seed, updateState: options.updateState, task: options.task });
+    } catch (e) {
+      release();
+      throw e;
+    }
+    const assignment = toAssignment(routing, T, E);
+    const capacity = routing.mode === 'token-choice' ? this.router.capacity(T, options.training) : routing.mode === 'expert-choice' ? routing.tokenIndices.shape[1] : undefined;
+    const plan = computeDispatchPlan(assignment.indices, E, { capacity });
+    try {
+      const output = tf.tidy(() => {
+        const h = this.experts.preDispatch(flat);
+        const y = combine(this.experts.forwardGrouped(dispatch(h, plan), plan), assignment.weights, plan);
+        return restore(this.shared ? tf.add(y, this.shared.apply(flat)) as tf.Tensor2D : y);
+      });
+      const aux = layerAuxLoss(routing, assignment, this.balance, this.router.providesBalanceLoss);
+      const stats = routingStats(routing, routing.mode === 'dense' ? { keepTop1: options.keepTop1 } : { capacity, counts: plan.counts, dropped: plan.dropped, keepTop1: options.keepTop1 });
+      const state = routing.mode === 'token-choice' && routing.state ? tf.clone(routing.state) : undefined;
+      return state ? { output, aux, stats, state } : { output, aux, stats };
+    } finally {
+      disposeDispatchPlan(plan);
+      tf.dispose([assignment.indices, assignment.weights]);
+      disposeRouting(routing);
+      release();
+    }
+  }
+
+  /** Parameters one token touches with k routed experts (plus the router and shared experts). */
+  activeParams(k: number): number {
+    return k * this.experts.paramsPerExpert() + this.router.countParams() + (this.shared?.paramsPerToken() ?? 0);
+  }
+
+  getConfig(): ModuleConfig {
+    const c: ModuleConfig = { router: { ...moduleSpec(this.router) }, experts: { ...moduleSpec(this.experts) }, ...this.balance };
+    if (this.shared) c.shared = { ...moduleSpec(this.shared) };
+    return c;
+  }
+}

@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { oneHotFloat } from '../experts/one-hot.js';
+import { tidyObject } from '../experts/tidy-object.js';
+import type { Routing } from '../routers/router.js';
+
+/**
+ * Any routing decision in token-choice form — what the kernels' dispatch plan takes. Token choice passes
+ * through; dense routing becomes "every token picks every expert"; expert choice becomes "token t picks
+ * expert e when e chose t" with capacity C, which no expert exceeds (it chose exactly C tokens).
+ */
+export interface Assignment {
+  /** [T, k'] int32 expert ids, -1 = none. */
+  indices: tf.Tensor2D;
+  /** [T, k'] float32 combine weights (differentiable: they carry the router's gradient). */
+  weights: tf.Tensor2D;
+}
+
+/** Converts a routing result (not consumed) into an assignment; the caller disposes the result. */
+export function toAssignment(routing: Routing, numTokens: number, numExperts: number): Assignment {
+  return tidyObject(() => {
+    switch (routing.mode) {
+      case 'token-choice':
+        return { indices: tf.clone(routing.indices), weights: tf.clone(routing.weights) };
+      case 'dense': {
+        const row = tf.reshape(tf.range(0, numExperts, 1, 'int32'), [1, numExperts]);
+        return { indices: tf.tile(row, [numTokens, 1]) as tf.Tensor2D, weights: tf.clone(routing.weights) };
+      }
+      case 'expert-choice':
+        return expertChoiceAssignment(routing.tokenIndices, routing.weights, numTokens);
+    }
+  });
+}
+
+/**
+ * [E, C] token choices → [T, E]: chosen[e, t] from a one-hot over tokens (E·C·T work; fine for layer-sized
+ * batches, and it needs no scatter, whose gradient is missing on wasm and very slow on cpu).
+ */
+function expertChoiceAssignment(tokenIndices: tf.Tensor2D, weights: tf.Tensor2D, numTokens: number): Assignment {
+  const [e] = tokenIndices.shape;
+  const oneHot = oneHotFloat(tokenIndices, numTokens); // [E, C, T]
+  const chosen = tf.transpose(tf.sum(oneHot, 1)); // [T, E]
+  const w = tf.transpose(tf.sum(tf.mul(oneHot, tf.expandDims(weights, 2)), 1)); // [T, E]
+  const ids = tf.tile(tf.reshape(tf.range(0, e, 1, 'int32'), [1, e]), [numTokens, 1]);
+  const indices = tf.where(tf.greater(chosen, 0), ids, tf.fill([numTokens, e], -1, 'int32'));
+  return { indices: indices as tf.Tensor2D, weights: w as tf.Tensor2D };
+}

@@ -1,0 +1,151 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Routing } from '../routers/router.js';
+
+/**
+ * Device-side routing statistics of one forward: a handful of tiny tensors computed from the routing result
+ * (no readback), so a layer can return them on every call — including in serving — and a caller who wants
+ * numbers pays one async read (`readRoutingStats`). Dispose with `disposeRoutingStats`.
+ */
+export interface RoutingStats {
+  mode: Routing['mode'];
+  numTokens: number;
+  numExperts: number;
+  /** Per-expert capacity the layer applied, undefined when dropless (or dense routing). */
+  capacity: number | undefined;
+  /** [E] float32 assignments each expert computes (after capacity when the layer passed its plan's counts). */
+  expertCounts: tf.Tensor1D;
+  /** Scalar: assignments the router made before capacity (slots with an expert). */
+  assignments: tf.Scalar;
+  /** Scalar: assignments dropped by capacity (0 when dropless). */
+  dropped: tf.Scalar;
+  /** Scalar: tokens the router sent to no expert at all (null experts, top-p, expert choice). */
+  unroutedTokens: tf.Scalar;
+  /** Scalar: mean over tokens of the routing entropy −Σ_e p log p (nats). */
+  meanEntropy: tf.Scalar;
+  /** [T] int32 first-choice expert of each token (-1 = none), kept only for the consistency metric. */
+  top1?: tf.Tensor1D;
+}
+
+export interface RoutingStatsOptions {
+  /** Capacity the layer applied (undefined = dropless). */
+  capacity?: number;
+  /** [E] int32/float32 per-expert counts after capacity (kernels' DispatchPlan.counts). */
+  counts?: tf.Tensor1D;
+  /** Scalar int32/float32 assignments dropped by capacity (DispatchPlan.dropped). */
+  dropped?: tf.Scalar;
+  /** Keep each token's first choice for `RoutingConsistency` (costs a [T] read). Default false. */
+  keepTop1?: boolean;
+}
+
+/** Computes the device-side statistics of a routing result (synchronous, no readback). */
+export function routingStats(routing: Routing, options: RoutingStatsOptions = {}): RoutingStats {
+  const [T, E] = routing.probs.shape;
+  if (options.counts && (options.counts.rank !== 1 || options.counts.shape[0] !== E)) {
+    throw new Error(`routingStats: options.counts must have shape [${E}]; got [${options.counts.shape}]`);
+  }
+  if (options.capacity !== undefined && (!Number.isInteger(options.capacity) || options.capacity < 0)) {
+    throw new Error(`routingStats: options.capacity must be an integer ≥ 0 or undefined; got ${options.capacity}`);
+  }
+  return tf.tidy(() => {
+    const p = routing.probs;
+    const meanEntropy = tf.neg(tf.mean(tf.sum(tf.mul(p, tf.log(tf.maximum(p, 1e-9))), 1))) as tf.Scalar;
+    let routerCounts: tf.Tensor1D;
+    let perToken: tf.Tensor1D; // experts each token got
+    let top1: tf.Tensor1D | undefined;
+    if (routing.mode === 'token-choice') {
+      routerCounts = tf.sum(tf.cast(tf.oneHot(routing.indices, E), 'float32'), [0, 1]) as tf.Tensor1D;
+      perToken = tf.sum(tf.cast(tf.greaterEqual(routing.indices, 0), 'float32'), 1) as tf.Tensor1D;
+      if (options.keepTop1) top1 = tf.reshape(tf.slice(routing.indices, [0, 0], [T, 1]), [T]) as tf.Tensor1D;
+    } else if (routing.mode === 'expert-choice') {
+      const C = routing.tokenIndices.shape[1];
+      routerCounts = tf.fill([E], C) as tf.Tensor1D;
+      perToken = tf.sum(tf.cast(tf.oneHot(routing.tokenIndices, T), 'float32'), [0, 1]) as tf.Tensor1D;
+      if (options.keepTop1) top1 = tf.cast(tf.argMax(p, 1), 'int32') as tf.Tensor1D;
+    } else {
+      // Dense routing: every expert sees every token; "counts" are the soft weight mass per expert.
+      routerCounts = tf.sum(routing.weights, 0) as tf.Tensor1D;
+      perToken = tf.fill([T], E) as tf.Tensor1D;
+      if (options.keepTop1) top1 = tf.cast(tf.argMax(routing.weights, 1), 'int32') as tf.Tensor1D;
+    }
+    const assignments = routing.mode === 'dense' ? tf.scalar(T * E) : (tf.sum(routerCounts) as tf.Scalar);
+    return {
+      mode: routing.mode,
+      numTokens: T,
+      numExperts: E,
+      capacity: routing.mode === 'dense' ? undefined : options.capacity,
+      expertCounts: options.counts ? (tf.cast(options.counts, 'float32') as tf.Tensor1D) : routerCounts,
+      assignments,
+      dropped: options.dropped ? (tf.cast(options.dropped, 'float32') as tf.Scalar) : tf.scalar(0),
+      unroutedTokens: tf.sum(tf.cast(tf.equal(perToken, 0), 'float32')) as tf.Scalar,
+      meanEntropy,
+      ...(top1 ? { top1 } : {}),
+    } satisfies RoutingStats as unknown as tf.TensorContainer;
+  }) as unknown as RoutingStats;
+}
+
+export function disposeRoutingStats(s: RoutingStats): void {
+  tf.dispose([s.expertCounts, s.assignments, s.dropped, s.unroutedTokens, s.meanEntropy, ...(s.top1 ? [s.top1] : [])]);
+}
+
+/** Host-side numbers of one forward's routing. */
+export interface RoutingStatsValues {
+  mode: Routing['mode'];
+  numTokens: number;
+  numExperts: number;
+  capacity: number | undefined;
+  /** Assignments per expert. */
+  expertCounts: number[];
+  /** Share of all computed assignments per expert (sums to 1; 1/E each at perfect balance). */
+  tokenShare: number[];
+  maxShare: number;
+  /** Experts that received at least one assignment (dead-expert detection). */
+  activeExperts: number;
+  /** Mean routing entropy (nats) and the same divided by ln E (1 = uniform routing, 0 = one-hot). */
+  entropy: number;
+  normalizedEntropy: number;
+  /** Experts per token the router asked for (k for top-k, dynamic for top-p/null experts). */
+  expertsPerToken: number;
+  /** Dropped assignments / router assignments. */
+  droppedRate: number;
+  /** Tokens that got no expert / T. */
+  unroutedRate: number;
+  /** Per-expert count / capacity: mean and max over experts; undefined when dropless. */
+  capacityUse: { mean: number; max: number } | undefined;
+  /** First-choice experts (only when kept), for `RoutingConsistency`. */
+  top1?: Int32Array;
+}
+
+/** Reads the statistics with one async transfer (a single concatenated tensor). */
+export async function readRoutingStats(s: RoutingStats): Promise<RoutingStatsValues> {
+  const E = s.numExperts;
+  const packed = tf.tidy(() =>
+    tf.concat([s.expertCounts, tf.stack([s.assignments, s.dropped, s.unroutedTokens, s.meanEntropy]), ...(s.top1 ? [tf.cast(s.top1, 'float32')] : [])]),
+  );
+  const v = await packed.data();
+  packed.dispose();
+  const counts = Array.from(v.subarray(0, E));
+  const [assignments, dropped, unrouted, entropy] = Array.from(v.subarray(E, E + 4));
+  const total = counts.reduce((a, b) => a + b, 0);
+  const tokenShare = counts.map((c) => (total > 0 ? c / total : 0));
+  const capacity = s.capacity;
+  return {
+    mode: s.mode,
+    numTokens: s.numTokens,
+    numExperts: E,
+    capacity,
+    expertCounts: counts,
+    tokenShare,
+    maxShare: Math.max(...tokenShare),
+    activeExperts: counts.filter((c) => c > 0).length,
+    entropy,
+    normalizedEntropy: E > 1 ? entropy / Math.log(E) : 0,
+    expertsPerToken: s.mode === 'dense' ? E : assignments / s.numTokens,
+    droppedRate: assignments > 0 ? dropped / assignments : 0,
+    unroutedRate: unrouted / s.numTokens,
+    capacityUse:
+      capacity === undefined || capacity === 0
+        ? undefined
+        : { mean: counts.reduce((a, c) => a + c / capacity, 0) / E, max: Math.max(...counts.map((c) => c / capacity)) },
+    ...(s.top1 ? { top1: Int32Array.from(v.subarray(E + 4)) } : {}),
+  };
+}
