@@ -27,9 +27,10 @@ function workspaceManifestDigest() {
 }
 
 if (!npmPackagesInstalled()) {
-  const hasLock = existsSync(join(root, 'package-lock.json'));
-  log(`installing npm packages (${hasLock ? 'npm ci' : 'npm install'})…`);
-  const r = spawnSync('npm', [hasLock ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm install` rather than `npm ci`: it honours the lock file yet still works when a workspace was added
+  // without refreshing the lock, which `npm ci` refuses.
+  log('installing npm packages (npm install)…');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) { log('npm install failed; see the output above.'); process.exit(r.status ?? 1); }
   writeFileSync(join(root, 'node_modules', '.moe-install-stamp'), workspaceManifestDigest());
 }

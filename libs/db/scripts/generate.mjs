@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const models = readFileSync(join(pkg, 'prisma', 'models.prisma'), 'utf8');
@@ -41,4 +42,6 @@ datasource db {
     env: { ...process.env, ...(engine ? { PRISMA_SCHEMA_ENGINE_BINARY: engine } : {}), PRISMA_HIDE_UPDATE_MESSAGE: '1' },
   });
   if (r.status !== 0) { process.stderr.write(`prisma generate failed for ${provider}\n`); process.exit(r.status ?? 1); }
+  // Prisma reformats the schema it embeds, so record what it was generated from for the freshness check.
+  writeFileSync(join(pkg, 'src', 'generated', provider, 'models.sha256'), `${createHash('sha256').update(models).digest('hex')}\n`);
 }

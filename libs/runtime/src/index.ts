@@ -15,7 +15,7 @@ export { CHECKPOINT_FORMAT, CHECKPOINT_VERSION } from './checkpoint/checkpoint-f
 export type { CheckpointContent, CheckpointDtype, CheckpointManifest, ManifestFileEntry, TensorIndexEntry } from './checkpoint/checkpoint-format.js';
 export type { JsonValue } from './checkpoint/json-value.js';
 
-export { createRng, deriveSeed, splitmix32 } from './seed/rng.js';
+export { createRng, childSeed, splitmix32 } from './seed/rng.js';
 export type { Rng } from './seed/rng.js';
 export { shuffleInPlace, permutation } from './seed/shuffle.js';
 

@@ -20,3 +20,6 @@ export * from './readers/lines.js';
 export * from './readers/encode-value.js';
 export * from './readers/arff-reader.js';
 export * from './readers/csv-reader.js';
+export * from './ensemble/poisson.js';
+export * from './ensemble/adaptive-random-forest.js';
+export * from './tree/tree-state.js';

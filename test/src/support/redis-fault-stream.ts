@@ -1,3 +1,4 @@
+import { seededRandom } from '@moe/faults';
 import type { Redis } from 'ioredis';
 
 export interface FaultStream {
@@ -8,12 +9,13 @@ export interface FaultStream {
 }
 
 /**
- * Fills a stream with `good` label events and `malformed` bad ones at random places: half are not JSON
+ * Fills a stream with `good` label events and `malformed` bad ones at seeded random places: half are not JSON
  * at all, half are JSON whose `label` is not an integer.
  */
-export async function fillFaultStream(redis: Redis, stream: string, good: number, malformed: number): Promise<FaultStream> {
+export async function fillFaultStream(redis: Redis, stream: string, good: number, malformed: number, seed: number): Promise<FaultStream> {
+  const random = seededRandom(seed);
   const badAt = new Set<number>();
-  while (badAt.size < malformed) badAt.add(Math.floor(Math.random() * (good + malformed)));
+  while (badAt.size < malformed) badAt.add(Math.floor(random() * (good + malformed)));
   const goodIds: string[] = [];
   const pipe = redis.pipeline();
   const kinds: ('good' | 'not-json' | 'bad-label')[] = [];

@@ -5,7 +5,8 @@
  *   npm run moe -- test/src/support/redis-feedback-worker.ts -- --redis redis://127.0.0.1:6379 --stream s \
  *     --group g --consumer c1 --data-dir .data/fault [--claim-idle-ms 1000] [--batch-size 20]
  *
- * Prints one JSON line when ready, and one whenever it took over entries from another consumer.
+ * Prints `{"ready":true}` after its first commit (so a kill loop can aim at a worker that is really working),
+ * a line whenever it took over entries from another consumer, and its stats when stopped by SIGTERM.
  */
 import { parseArgs } from 'node:util';
 import { openDb } from '@moe/db';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   });
   const batchSize = Number(values['batch-size']);
   let claimed = 0;
+  let committed = false;
   const worker = await runWorker({
     source,
     handler: labels,
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
     batchSize,
     maxInFlight: batchSize * 4,
     onCommit: () => {
+      if (!committed) console.log(JSON.stringify({ consumer: source.consumer, ready: true }));
+      committed = true;
       if (source.claimed !== claimed) {
         claimed = source.claimed;
         console.log(JSON.stringify({ consumer: source.consumer, claimed }));
@@ -76,7 +80,6 @@ async function main(): Promise<void> {
       void db.close().finally(() => process.exit(error === undefined ? 0 : 1));
     },
   });
-  console.log(JSON.stringify({ consumer: source.consumer, ready: true }));
   await worker.done;
 }
 

@@ -34,8 +34,15 @@ const PAIRS: [number, number][] = [[0, 1], [0, 2], [5, 2], [4, 1], [3, 2], [0, 5
 const HOURS = 24;
 const DEVICES = 4;
 const PRICE_BUCKETS = 5;
+const AGES = 6;
+const CITIES = 10;
+/** Share of a user's / item's latent vector explained by its observable attributes (the rest is idiosyncratic). */
+const ATTRIBUTE_SHARE = 0.8;
+/** Variance share of the sine non-linearity in the shared score f₀. */
+const NONLINEAR_SHARE = 0.2;
 
-type Matrix = Float64Array; // r × r, row-major
+/** A score: r × r bilinear weights (row-major) followed by SLOTS·r first-order weights. */
+type Matrix = Float64Array;
 
 interface World {
   cfg: SyntheticConfig;
@@ -47,6 +54,8 @@ interface World {
   userDevice: Int32Array;
   userActivity: Float64Array;
   userFavourites: Int32Array; // 3 per user
+  userAge: Int32Array;
+  userCity: Int32Array;
   itemCat: Int32Array;
   itemPrice: Float64Array;
   itemsByCat: number[][];
@@ -62,14 +71,15 @@ interface World {
 }
 
 function randomMatrix(rng: Rng, r: number): Matrix {
-  const m = new Float64Array(r * r);
-  for (let i = 0; i < m.length; i++) m[i] = rng.normal() / Math.sqrt(r);
+  const m = new Float64Array(r * r + SLOTS * r);
+  // Scales give the bilinear part of each field pair and the first-order part of each field equal variance (≈ r).
+  for (let i = 0; i < m.length; i++) m[i] = i < r * r ? rng.normal() / Math.sqrt(r) : rng.normal();
   return m;
 }
 
 /** ρ·base + √(1−ρ²)·fresh — the MMoE relatedness construction. */
-function related(rng: Rng, base: Matrix, rho: number): Matrix {
-  const fresh = randomMatrix(rng, Math.sqrt(base.length));
+function related(rng: Rng, base: Matrix, rho: number, r: number): Matrix {
+  const fresh = randomMatrix(rng, r);
   const c = Math.sqrt(Math.max(0, 1 - rho * rho));
   return base.map((v, i) => rho * v + c * fresh[i]);
 }
@@ -121,29 +131,48 @@ function buildWorld(cfg: SyntheticConfig): World {
   const userFavourites = new Int32Array(cfg.numUsers * 3);
   const userDevice = new Int32Array(cfg.numUsers);
   const userActivity = new Float64Array(cfg.numUsers);
+  const userAge = new Int32Array(cfg.numUsers);
+  const userCity = new Int32Array(cfg.numUsers);
+  // Each segment has a preferred age band and city: the latent cluster is visible only through features.
+  const segmentAge = Array.from({ length: K }, () => rng.int(AGES));
+  const segmentCity = Array.from({ length: K }, () => rng.int(CITIES));
   for (let u = 0; u < cfg.numUsers; u++) {
     for (let k = 0; k < 3; k++) userFavourites[u * 3 + k] = rng.int(cfg.numCategories);
     userDevice[u] = rng.int(DEVICES);
     userActivity[u] = Math.exp(1.5 + rng.normal());
+    userAge[u] = rng.next() < 0.7 ? segmentAge[userCluster[u]] : rng.int(AGES);
+    userCity[u] = rng.next() < 0.7 ? segmentCity[userCluster[u]] : rng.int(CITIES);
   }
   const m0 = randomMatrix(rng, r);
   const w0 = new Float64Array(SLOTS * r).map(() => rng.normal() / Math.sqrt(SLOTS * r));
-  const md = Array.from({ length: D + 1 }, () => related(rng, m0, cfg.rhoDomain)); // +1: the drift's new domain
-  const mz = Array.from({ length: K }, () => related(rng, m0, cfg.rhoCluster));
-  const mzDrift = Array.from({ length: K }, () => related(rng, m0, cfg.rhoCluster));
+  const md = Array.from({ length: D + 1 }, () => related(rng, m0, cfg.rhoDomain, r)); // +1: the drift's new domain
+  const mz = Array.from({ length: K }, () => related(rng, m0, cfg.rhoCluster, r));
+  const mzDrift = Array.from({ length: K }, () => related(rng, m0, cfg.rhoCluster, r));
   const categories = new Map<string, Matrix>();
   const mt = cfg.extraTasks.map((t) => {
-    if (!categories.has(t.category)) categories.set(t.category, related(rng, m0, cfg.rhoTask));
-    return related(rng, categories.get(t.category)!, cfg.rhoTask);
+    if (!categories.has(t.category)) categories.set(t.category, related(rng, m0, cfg.rhoTask, r));
+    return related(rng, categories.get(t.category)!, cfg.rhoTask, r);
   });
+  const ageVec = randomVectors(rng, AGES, r);
+  const cityVec = randomVectors(rng, CITIES, r);
+  const cat = randomVectors(rng, cfg.numCategories, r);
+  // Latents = attribute part + idiosyncratic part, so a model with few rows per id can still learn them.
+  const a = Math.sqrt(ATTRIBUTE_SHARE);
+  const b = Math.sqrt(1 - ATTRIBUTE_SHARE);
+  const user = randomVectors(rng, cfg.numUsers, r).map((v, j) => {
+    const u = Math.floor(j / r);
+    const k = j % r;
+    return b * v + (a * (ageVec[userAge[u] * r + k] + cityVec[userCity[u] * r + k])) / Math.SQRT2;
+  });
+  const item = randomVectors(rng, cfg.numItems, r).map((v, j) => b * v + a * cat[itemCat[Math.floor(j / r)] * r + (j % r)]);
   const vec = {
-    user: randomVectors(rng, cfg.numUsers, r),
-    item: randomVectors(rng, cfg.numItems, r),
-    cat: randomVectors(rng, cfg.numCategories, r),
+    user,
+    item,
+    cat,
     hour: randomVectors(rng, HOURS, r),
     device: randomVectors(rng, DEVICES, r),
   };
-  return { cfg, rng, r, vec, userCluster, usersByCluster, userDevice, userActivity, userFavourites, itemCat, itemPrice, itemsByCat, clusterCum, domainGivenCluster, shares, m0, w0, md, mz, mzDrift, mt };
+  return { cfg, rng, r, vec, userCluster, usersByCluster, userDevice, userActivity, userFavourites, userAge, userCity, itemCat, itemPrice, itemsByCat, clusterCum, domainGivenCluster, shares, m0, w0, md, mz, mzDrift, mt };
 }
 
 interface Draw {
@@ -187,9 +216,10 @@ function draw(w: World, forcedDomain?: number): Draw {
   return { z, d, user, item, hour, device, history, phi };
 }
 
-/** Σ over field pairs of a_pᵀ M a_q. */
+/** Σ over field pairs of a_pᵀ M a_q, plus the first-order term Σ_slots w_slotᵀ a_slot (CTR's main effects). */
 function bilinear(m: Matrix, phi: Float64Array, r: number): number {
   let total = 0;
+  for (let j = 0; j < phi.length; j++) total += m[r * r + j] * phi[j];
   for (const [p, q] of PAIRS) {
     for (let i = 0; i < r; i++) {
       let row = 0;
@@ -206,7 +236,7 @@ function rawScores(w: World, x: Draw, drifted: boolean): RawScores {
   let u = 0;
   for (let i = 0; i < x.phi.length; i++) u += w.w0[i] * x.phi[i];
   let nonlinear = 0;
-  for (let m = 1; m <= 3; m++) nonlinear += Math.sin(m * u + m * m);
+  for (let m = 1; m <= 2; m++) nonlinear += Math.sin(m * u + m * m);
   return {
     f0: bilinear(w.m0, x.phi, w.r),
     nonlinear,
@@ -230,7 +260,8 @@ function scoreScales(w: World): RawScores {
 /** Logit without the per-(domain, task) bias, for task index t (0 = main task). */
 function logitWithoutBias(w: World, s: RawScores, sc: RawScores, t: number, noise: number): number {
   const { cfg } = w;
-  const f0 = (s.f0 / sc.f0 + s.nonlinear / sc.nonlinear) / Math.SQRT2;
+  // Mostly the (learnable) bilinear + first-order score; a smaller MMoE-style sine part keeps linear models below the oracle.
+  const f0 = Math.sqrt(1 - NONLINEAR_SHARE) * (s.f0 / sc.f0) + Math.sqrt(NONLINEAR_SHARE) * (s.nonlinear / sc.nonlinear);
   let v = cfg.sharedSignal * f0 + cfg.domainSignal * (s.fd / sc.fd) + cfg.clusterSignal * (s.fz / sc.fz) + noise;
   if (t > 0) v += cfg.taskSignal * (s.ft[t - 1] / sc.ft[t - 1]);
   return v;
@@ -283,6 +314,8 @@ export function generateSynthetic(input: SyntheticConfigInput): SyntheticDataset
       ts: i,
       domain: `d${x.d}`,
       user: `u${x.user}`,
+      age: `a${w.userAge[x.user]}`,
+      city: `y${w.userCity[x.user]}`,
       item: `i${x.item}`,
       category: `c${w.itemCat[x.item]}`,
       price_bucket: `p${Math.min(PRICE_BUCKETS - 1, Math.floor(Math.log(w.itemPrice[x.item])))}`,
@@ -336,6 +369,8 @@ function syntheticFeatureConfig(cfg: SyntheticConfig, tasks: { name: string; cha
     groupField: 'user',
     features: [
       { name: 'user', type: 'categorical' },
+      { name: 'age', type: 'categorical' },
+      { name: 'city', type: 'categorical' },
       { name: 'item', type: 'categorical' },
       { name: 'category', type: 'categorical' },
       { name: 'price_bucket', type: 'categorical' },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
+import YAML from 'yaml';
 
 const name = z.string().min(1).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only');
 
@@ -117,7 +117,7 @@ export function parseFeatureConfig(value: unknown): FeatureConfig {
 export function parseConfigText(text: string, fileName = ''): unknown {
   const yaml = /\.ya?ml$/i.test(fileName) || (!/\.json$/i.test(fileName) && !/^\s*[[{]/.test(text));
   try {
-    return yaml ? parseYaml(text) : JSON.parse(text);
+    return yaml ? (YAML.parse(text) as unknown) : (JSON.parse(text) as unknown);
   } catch (e) {
     throw new Error(`cannot parse ${fileName || 'config'} as ${yaml ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
   }

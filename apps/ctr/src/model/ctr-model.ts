@@ -3,6 +3,7 @@ import { Module, deriveSeed, type ModuleConfig } from '@moe/core';
 import type { EncodedBatch, EncodedLayout } from '../features/encoded-batch.js';
 import type { ForwardContext } from './forward-context.js';
 import type { GroupPlan } from './layers/group-dispatch.js';
+import { oneHotFloat } from './layers/one-hot.js';
 import type { ModelConfig } from './model-config.js';
 import { EmbeddingTable, type GatheredEmbeddings } from './sparse-embedding.js';
 
@@ -94,7 +95,7 @@ export abstract class CtrModel extends Module {
       seq: S > 0 ? tf.tensor3d(gathered.seq, [size, S, d]) : undefined,
       seqMask: S > 0 ? tf.tensor3d(gathered.seqMask, [size, S, 1]) : undefined,
       dense: this.layout.numDense > 0 ? tf.tensor2d(batch.dense, [size, this.layout.numDense]) : undefined,
-      domainOneHot: tf.tidy(() => tf.oneHot(tf.tensor1d(batch.domain, 'int32'), this.layout.numDomains, 1, 0, 'float32') as tf.Tensor2D),
+      domainOneHot: oneHotFloat(batch.domain, this.layout.numDomains),
       domain: batch.domain,
     };
     return { inputs, gathered };

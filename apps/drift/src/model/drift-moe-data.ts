@@ -31,8 +31,8 @@ export class DriftMoeData implements StreamLearner {
   private readonly batch: RouterActivations[];
   private readonly batchGrads: Float64Array[];
   private batchFill = 0;
-  private readonly votes: Float64Array[];
-  private readonly expertPred: Int32Array;
+  protected readonly votes: Float64Array[];
+  protected readonly expertPred: Int32Array;
   private readonly mask: Float64Array;
   private lastX: Float64Array | null = null;
   private lastPrediction = 0;
@@ -84,8 +84,13 @@ export class DriftMoeData implements StreamLearner {
   predict(x: Float64Array): number {
     const act = this.forward(x);
     this.lastX = x;
-    this.lastPrediction = this.expertPred[argmax(act.logits)];
+    this.lastPrediction = this.combine(act.logits);
     return this.lastPrediction;
+  }
+
+  /** The prediction from the router's logits and the experts' votes: the top-1 expert's class. */
+  protected combine(logits: Float64Array): number {
+    return this.expertPred[argmax(logits)];
   }
 
   learn(x: Float64Array, y: number): void {
@@ -119,6 +124,7 @@ export class DriftMoeData implements StreamLearner {
     this.trainExperts(top, x, y);
   }
 
+  /** Trains the top-k experts (the improved variant changes who learns, and how). */
   protected trainExperts(top: number[], x: Float64Array, y: number): void {
     for (const e of top) this.experts[e].learn(x, y);
   }

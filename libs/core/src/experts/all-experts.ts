@@ -18,24 +18,36 @@ export function uniformPlan(numTokens: number, numExperts: number): DispatchPlan
 
 /**
  * Runs every expert of `bank` on every token in one grouped pass and returns [E, T, outputDim]. `inputs` is
- * one [T, d] tensor that all experts see, or one per expert (PLE/HoME levels, where shared and task experts
- * read different streams; HoME's feature gates privatise each expert's input).
+ * one [T, d] tensor that all experts see, one per expert ([T, d] each), or an expert-major [E, T, d] stack
+ * (PLE/HoME levels, where shared and task experts read different streams; HoME's feature gates privatise
+ * each expert's input).
  */
-export function applyAllExperts(bank: ExpertBank, inputs: tf.Tensor2D | tf.Tensor2D[]): tf.Tensor3D {
+export function applyAllExperts(bank: ExpertBank, inputs: tf.Tensor2D | tf.Tensor3D | tf.Tensor2D[]): tf.Tensor3D {
   const E = bank.numExperts;
-  const list = Array.isArray(inputs) ? inputs : undefined;
-  if (list && list.length !== E) throw new Error(`applyAllExperts: inputs must be one tensor or ${E} (one per expert); got ${list.length}`);
-  const T = (list ? list[0] : (inputs as tf.Tensor2D)).shape[0];
-  if (list) {
-    for (const [i, t] of list.entries()) {
-      if (t.rank !== 2 || t.shape[0] !== T || t.shape[1] !== bank.inputDim) throw new Error(`applyAllExperts: inputs[${i}] must have shape [${T}, ${bank.inputDim}]; got [${t.shape}]`);
+  const d = bank.inputDim;
+  const owner = 'applyAllExperts';
+  let T: number;
+  if (Array.isArray(inputs)) {
+    if (inputs.length !== E) throw new Error(`${owner}: inputs must be one tensor or ${E} (one per expert); got ${inputs.length}`);
+    T = inputs[0].shape[0];
+    for (const [i, t] of inputs.entries()) {
+      if (t.rank !== 2 || t.shape[0] !== T || t.shape[1] !== d) throw new Error(`${owner}: inputs[${i}] must have shape [${T}, ${d}]; got [${t.shape}]`);
     }
+  } else if (inputs.rank === 3) {
+    if (inputs.shape[0] !== E || inputs.shape[2] !== d) throw new Error(`${owner}: inputs must have shape [${E}, T, ${d}]; got [${inputs.shape}]`);
+    T = inputs.shape[1];
+  } else {
+    if (inputs.rank !== 2 || inputs.shape[1] !== d) throw new Error(`${owner}: inputs must have shape [T, ${d}]; got [${inputs.shape}]`);
+    T = inputs.shape[0];
   }
   const plan = uniformPlan(T, E);
   try {
     return tf.tidy(() => {
-      const buffer = list ? tf.concat(list.map((t) => bank.preDispatch(t))) : tf.tile(bank.preDispatch(inputs as tf.Tensor2D), [E, 1]);
-      return tf.reshape(bank.forwardGrouped(buffer as tf.Tensor2D, plan), [E, T, bank.outputDim]) as tf.Tensor3D;
+      let buffer: tf.Tensor2D;
+      if (Array.isArray(inputs)) buffer = tf.concat(inputs.map((t) => bank.preDispatch(t)));
+      else if (inputs.rank === 3) buffer = bank.preDispatch(tf.reshape(inputs, [E * T, d]) as tf.Tensor2D);
+      else buffer = tf.tile(bank.preDispatch(inputs as tf.Tensor2D), [E, 1]);
+      return tf.reshape(bank.forwardGrouped(buffer, plan), [E, T, bank.outputDim]) as tf.Tensor3D;
     });
   } finally {
     disposeDispatchPlan(plan);

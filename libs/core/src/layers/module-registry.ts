@@ -10,6 +10,12 @@ export interface ModuleSpec {
 export type ModuleFactory = (config: ModuleConfig, build: (spec: ModuleSpec) => Module) => Module;
 
 const factories = new Map<string, ModuleFactory>();
+const fallbacks: ((spec: ModuleSpec) => Module | undefined)[] = [];
+
+/** Adds a resolver asked for kinds with no factory (another registry, e.g. the routers'). */
+export function registerModuleFallback(resolve: (spec: ModuleSpec) => Module | undefined): void {
+  fallbacks.push(resolve);
+}
 
 /** Registers (or replaces) the factory for `kind`. Apps register their own composite modules the same way. */
 export function registerModuleKind(kind: string, factory: ModuleFactory): void {
@@ -33,6 +39,12 @@ export function moduleFromConfig(spec: ModuleSpec): Module {
     throw new Error(`moduleFromConfig: spec must be {kind, config}; got ${JSON.stringify(spec)}`);
   }
   const f = factories.get(spec.kind);
+  if (!f) {
+    for (const resolve of fallbacks) {
+      const m = resolve(spec);
+      if (m) return m;
+    }
+  }
   if (!f) throw new Error(`moduleFromConfig: unknown kind '${spec.kind}' (registered: ${registeredModuleKinds().join(', ') || 'none'})`);
   if (spec.config == null || typeof spec.config !== 'object' || Array.isArray(spec.config)) {
     throw new Error(`moduleFromConfig: ${spec.kind} config must be an object; got ${JSON.stringify(spec.config)}`);

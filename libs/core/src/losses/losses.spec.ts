@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@moe/kernels';
-import { describe, expect, it } from 'vitest';
-import { checkGradients, describeEachBackend, expectClose, expectNoLeaks } from '@moe/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkGradients, describeEachBackend, expectClose, expectNoLeaks, useBackend } from '@moe/testing';
 import { loadBalancingLoss, nullAwareBalanceLoss } from './balance.js';
 import { routerZLoss } from './z-loss.js';
 import { cvSquared, importanceLoss, loadLoss, smoothLoad } from './cv-squared.js';
@@ -107,6 +107,7 @@ describeEachBackend('aux losses', () => {
 }, ['cpu', 'wasm']);
 
 describe('aux loss arguments', () => {
+  beforeAll(() => useBackend('cpu'));
   it('rejects bad shapes, dtypes and forms with the argument named', () => {
     const p = tf.tensor2d(PROBS);
     expect(() => loadBalancingLoss(p, tf.tensor2d(IDX), {})).toThrow(/indices must be int32; got float32/);

@@ -76,7 +76,8 @@ export abstract class Module {
     }
     const extra = Object.keys(weights).filter((k) => !vars.has(k));
     if (extra.length) throw new Error(`${this.kind}.setWeights: unknown weight(s) ${extra.join(', ')}`);
-    for (const [name, v] of vars) v.assign(weights[name]);
+    // Assigning a variable to itself would release its own data first: skip those (setWeights(namedVariables())).
+    for (const [name, v] of vars) if (weights[name] !== v) v.assign(weights[name]);
   }
 
   dispose(): void {

@@ -1,1 +1,16 @@
-export {};
+export { SharedBottom } from './shared-bottom.js';
+export type { SharedBottomConfig } from './shared-bottom.js';
+export { Mmoe } from './mmoe.js';
+export type { MmoeConfig } from './mmoe.js';
+export { Ple, Cgc } from './ple.js';
+export type { PleConfig } from './ple.js';
+export { CgcLevel } from './cgc-level.js';
+export type { CgcLevelConfig, CgcLevelOutput } from './cgc-level.js';
+export { Home } from './home.js';
+export type { HomeConfig } from './home.js';
+export { ExpertNorm } from './expert-norm.js';
+export type { ExpertNormConfig } from './expert-norm.js';
+export { TaskGate } from './task-gate.js';
+export type { TaskGateConfig } from './task-gate.js';
+export { disposeMultiTaskForward } from './multitask-forward.js';
+export type { MultiTaskForward } from './multitask-forward.js';

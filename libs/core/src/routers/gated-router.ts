@@ -38,8 +38,9 @@ export abstract class GatedRouter extends Router {
   /**
    * @param gateOutputs logits the gate produces (E, or E + m for null experts).
    * @param knownFields every config field this router accepts (unknown ones are rejected).
+   * @param gateInputDim width the gate sees (the recurrent router scores its GRU state, not x).
    */
-  constructor(owner: string, config: GatedRouterConfig, knownFields: readonly string[], gateOutputs = config.numExperts) {
+  constructor(owner: string, config: GatedRouterConfig, knownFields: readonly string[], gateOutputs?: number, gateInputDim?: number) {
     super();
     if (config == null || typeof config !== 'object') throw new Error(`${owner}: config must be an object; got ${String(config)}`);
     checkKnownKeys(owner, config, knownFields);
@@ -53,8 +54,8 @@ export abstract class GatedRouter extends Router {
     this.gate = this.addChild(
       'gate',
       new GateNetwork({
-        inputDim: config.inputDim,
-        outputDim: gateOutputs,
+        inputDim: gateInputDim ?? config.inputDim,
+        outputDim: gateOutputs ?? config.numExperts,
         hidden: config.gateHidden,
         useBias: config.gateBias,
         initScale: config.gateInitScale,

@@ -1,15 +1,44 @@
-// Router types (Router, Routing, RouteOptions…) are exported by router.ts, which the package barrel re-exports.
+// Router types (Router, Routing, RouteOptions, disposeRouting) live in router.ts, which the package barrel
+// re-exports directly; this barrel adds the concrete routers and their helpers.
 export { GateNetwork } from './gate-network.js';
 export type { GateNetworkConfig } from './gate-network.js';
 export { GatedRouter } from './gated-router.js';
 export type { GatedRouterConfig } from './gated-router.js';
-export type { CapacityConfig } from './capacity.js';
 export { tokenChoiceCapacity } from './capacity.js';
+export type { CapacityConfig } from './capacity.js';
 export { SoftmaxRouter } from './softmax-router.js';
 export type { SoftmaxRouterConfig } from './softmax-router.js';
 export { TopKRouter, NOISE_KINDS } from './top-k-router.js';
 export type { TopKRouterConfig, NoiseKind } from './top-k-router.js';
 export { SwitchRouter } from './switch-router.js';
 export type { SwitchRouterConfig } from './switch-router.js';
+export { ExpertChoiceRouter } from './expert-choice-router.js';
+export type { ExpertChoiceRouterConfig } from './expert-choice-router.js';
+export { TopPRouter } from './top-p-router.js';
+export type { TopPRouterConfig } from './top-p-router.js';
+export { NullExpertRouter } from './null-expert-router.js';
+export type { NullExpertRouterConfig } from './null-expert-router.js';
+export { DenseToSparseRouter } from './dense-to-sparse-router.js';
+export type { DenseToSparseRouterConfig, TemperatureSchedule } from './dense-to-sparse-router.js';
+export { GruCell } from './gru-cell.js';
+export type { GruCellConfig } from './gru-cell.js';
+export { RecurrentRouter } from './recurrent-router.js';
+export type { RecurrentRouterConfig } from './recurrent-router.js';
+export { UncertaintyRouter } from './uncertainty-router.js';
+export type { UncertaintyRouterConfig } from './uncertainty-router.js';
+export { solveSpd } from './batched-solve.js';
+export { BiasBalancedRouter } from './bias-balanced-router.js';
+export type { BiasBalancedRouterConfig, GateScore } from './bias-balanced-router.js';
+export { MultiGateRouter } from './multi-gate-router.js';
+export type { MultiGateRouterConfig } from './multi-gate-router.js';
+export { ClusterRouter } from './cluster-router.js';
+export type { ClusterRouterConfig } from './cluster-router.js';
+export { HierarchicalGates } from './hierarchical-gates.js';
+export type { HierarchicalGatesConfig } from './hierarchical-gates.js';
+export { FeatureGate } from './feature-gate.js';
+export type { FeatureGateConfig } from './feature-gate.js';
 export { routerFromConfig, registerRouter, routerKinds } from './registry.js';
-export { stopGradient } from './selection.js';
+export { selectTopK, takeAlongRows } from './token-choice.js';
+export type { TopKSelection } from './token-choice.js';
+export { stopGradient, detached, pickColumns, scatterColumns, normalizeRows } from './selection.js';
+export { variablesAsInputs } from './variable-inputs.js';

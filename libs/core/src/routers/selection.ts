@@ -14,9 +14,10 @@ import * as tf from '@tensorflow/tfjs-core';
 export function detached<T extends tf.Tensor>(fn: (...xs: tf.Tensor[]) => T, ...inputs: tf.Tensor[]): T {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xs = args.slice(0, inputs.length) as tf.Tensor[];
-    // Shapes are captured now: the inputs may be disposed intermediates by the time backprop runs.
-    const shapes = xs.map((x) => ({ shape: x.shape, dtype: x.dtype }));
-    return { value: fn(...xs), gradFunc: () => shapes.map((x) => tf.zeros(x.shape, x.dtype)) };
+    // Shapes are captured now (inputs may be disposed intermediates when backprop runs); tfjs wants float32
+    // gradients even for int32 inputs.
+    const shapes = xs.map((x) => x.shape);
+    return { value: fn(...xs), gradFunc: () => shapes.map((shape) => tf.zeros(shape, 'float32')) };
   });
   return f(...inputs) as T;
 }

@@ -40,7 +40,7 @@ export function takeAlongRows(x: tf.Tensor2D, idx: tf.Tensor2D): tf.Tensor2D {
       (args[2] as tf.GradSaveFunc)([at]);
       return {
         value: tf.reshape(tf.gatherND(input, at), [R, k]),
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.scatterND(saved[0], tf.reshape(dy, [R * k]), [R, N]), tf.zeros(saved[0].shape, 'int32')],
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.scatterND(saved[0], tf.reshape(dy, [R * k]), [R, N]), tf.zeros(saved[0].shape, 'float32')],
       };
     });
     return f(x, coords) as tf.Tensor2D;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@moe/kernels';
-import { describe, expect, it } from 'vitest';
-import { describeEachBackend, expectNoLeaks } from '@moe/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachBackend, expectNoLeaks, useBackend } from '@moe/testing';
 import { auxFromParts } from '../routers/aux.js';
 import type { Routing } from '../routers/router.js';
 import { disposeRouting } from '../routers/router.js';
@@ -76,6 +76,7 @@ describeEachBackend('routing telemetry', () => {
 }, ['cpu', 'wasm']);
 
 describe('routing telemetry arguments', () => {
+  beforeAll(() => useBackend('cpu'));
   it('rejects counts of the wrong length', () => {
     const r = tokenChoice([[0, 1]]);
     const counts = tf.tensor1d([1, 1]);

@@ -112,6 +112,28 @@ describeEachBackend('dispatch / combine / groupedMatMul', () => {
     });
   }
 
+  it('groupedMatMul and its weight gradient over several tiles (rows, p, q > 16) match the composite', async () => {
+    const T = 45;
+    const ids = Array.from({ length: T }, (_, t) => [(t * 5) % 3, ((t * 7) % 4) - 1]);
+    const indices = tf.tensor2d(ids, undefined, 'int32');
+    const plan = computeDispatchPlan(indices, 3);
+    const x = seeded([plan.rows, 37], 12);
+    const w = seeded3([3, 37, 20], 13);
+    const dy = seeded([plan.rows, 20], 14);
+    await expectNoLeaks(async () => {
+      const y = groupedMatMul(x, w, plan);
+      const yRef = groupedMatMulComposite(x, w, plan.offsets, false);
+      await expectClose(y, yRef, { atol: 1e-4 }, 'groupedMatMul');
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(groupedMatMul(a as tf.Tensor2D, b as tf.Tensor3D, plan), dy)))([x, w]);
+      const [dxRef, dwRef] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(groupedMatMulComposite(a, b, plan.offsets, false), dy)))([x, w]);
+      await expectClose(dx, dxRef, { atol: 1e-4 }, 'd x');
+      await expectClose(dw, dwRef, { atol: 1e-4 }, 'd w');
+      tf.dispose([y, yRef, dx, dw, dxRef, dwRef]);
+    });
+    disposeDispatchPlan(plan);
+    tf.dispose([indices, x, w, dy]);
+  });
+
   it('a whole MoE FFN (dispatch → grouped matmul → relu → grouped matmul → combine) differentiates', async () => {
     const indices = tf.tensor2d(IDS_K2, undefined, 'int32');
     const plan = computeDispatchPlan(indices, E, { capacity: 3 });

@@ -54,6 +54,35 @@ export function elementwiseProgram(shaderKey: string, variableNames: string[], o
   };
 }
 
+/**
+ * Register-tiled matmul geometry: a workgroup of THREADS invocations computes a TILE×TILE output tile,
+ * each invocation a PER×PER block of it, stepping through the inner dimension TILE at a time (two
+ * TILE×TILE blocks staged in workgroup memory: 8 KiB). Many FMAs per barrier matter on lavapipe, where a
+ * barrier splits the shader.
+ */
+export const TILE = 32;
+export const PER = 4;
+export const THREADS = (TILE / PER) * (TILE / PER);
+
+/**
+ * A program with one workgroup of THREADS invocations per output tile. The backend still calls
+ * `main(index)` with the linear invocation index (robust to its reshaping of large dispatches), so the
+ * body derives `tile = index / THREADS` and `lid = index % THREADS`. There is no bounds check: every
+ * invocation must reach the barriers, so the body guards its own loads and stores.
+ */
+export function tiledProgram(shaderKey: string, variableNames: string[], outputShape: number[], numTiles: number, uniformNames: string[], userCode: string): WebGpuProgram {
+  return {
+    variableNames,
+    outputShape,
+    shaderKey,
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [Math.max(1, numTiles), 1, 1],
+    workgroupSize: [THREADS, 1, 1],
+    uniforms: uniformNames.map((n) => `${n} : i32,`).join(' '),
+    getUserCode: () => userCode,
+  };
+}
+
 /** Integer uniforms in declaration order. */
 export function intUniforms(values: number[]): ProgramUniform[] {
   return values.map((v) => ({ type: 'int32', data: [v] }));

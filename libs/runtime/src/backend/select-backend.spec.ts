@@ -81,8 +81,11 @@ describe('selectBackend', () => {
       expect(selection.summary).toMatch(/^backend wasm; skipped tensorflow: .*not installed.*; webgpu: .+$/);
     }
     expect(selection.attempts.at(-1)).toEqual({ backend: selection.backend, ok: true, reason: 'selected' });
-    // The same request again is the same selection; the summary stays available for logs.
+    // The same request again is the same selection, active again; the summary stays available for logs.
+    await prepareBackend('cpu');
+    await tf.setBackend('cpu');
     expect(await selectBackend({ request: 'auto' })).toBe(selection);
+    expect(tf.getBackend()).toBe(selection.backend);
     expect(getBackendSelection()).toBe(selection);
   });
 

@@ -1,7 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-// Registers the suite's custom kernels and core gradients (for every backend registered now or later), so
-// whichever backend wins below can run and differentiate MoE models.
-import '@moe/kernels';
+import './register-kernels.js';
 import { BACKEND_NAMES, BackendSelectionError, parseBackendRequest, type BackendAttempt, type BackendName, type BackendRequest } from './backend-name.js';
 import { quietCpuBanner } from './quiet-cpu-banner.js';
 import { installWebGpu, type WebGpuAdapterInfo } from './webgpu-adapter.js';
@@ -67,7 +65,8 @@ export function getBackendSelection(): BackendSelection | undefined {
  * Chooses and initialises the tensor backend for this process (call once at start-up).
  * `auto` tries tensorflow (GPU, then CPU), webgpu (only with a hardware adapter unless allowed), wasm, then
  * cpu, and reports why each earlier one was skipped. An explicit request that cannot start throws
- * {@link BackendSelectionError} naming the reason. Calling again with the same request returns the same result.
+ * {@link BackendSelectionError} naming the reason. Calling again with the same request returns the same
+ * selection (and makes its backend active again if something switched away from it).
  */
 export function selectBackend(options: SelectBackendOptions = {}): Promise<BackendSelection> {
   let request: BackendRequest;
@@ -77,11 +76,18 @@ export function selectBackend(options: SelectBackendOptions = {}): Promise<Backe
     return Promise.reject(e);
   }
   const key = `${request}:${options.allowSoftwareWebGpu ?? false}`;
-  if (current && currentRequest === key) return current;
+  if (current && currentRequest === key) {
+    // Same answer, but the process may have switched backends since (tests do): make it active again.
+    return current.then(async (s) => {
+      if (tf.engine().backendName !== s.backend) await tf.setBackend(s.backend);
+      return s;
+    });
+  }
   currentRequest = key;
   const selection = doSelect(request, options.allowSoftwareWebGpu ?? false).then(
     (s) => {
-      lastSelection = s;
+      // A later call with another request may have superseded this one; it owns lastSelection then.
+      if (current === selection) lastSelection = s;
       return s;
     },
     (e: unknown) => {
@@ -144,11 +150,15 @@ function isModuleNotFound(e: unknown, pkg: string): boolean {
 }
 
 /**
- * Initialises a backend by name without making it the active one (tests use this to run one spec on
- * several backends in a process). Resolves false with the reason when the backend cannot start.
+ * Initialises a backend by name without switching away from the active one (tests use this to run one spec
+ * on several backends in a process); when no backend is active yet, the prepared one becomes active.
+ * Resolves with `ok: false` and the reason when the backend cannot start. A software WebGPU adapter is
+ * accepted unless `allowSoftwareWebGpu: false`.
  */
 export async function prepareBackend(backend: BackendName, options: { allowSoftwareWebGpu?: boolean } = {}): Promise<BackendAttempt> {
-  const previous = tf.getBackend();
+  // The engine's field, not tf.getBackend(): with no backend active yet, getBackend() would initialise the
+  // highest-priority registered one (possibly webgpu) just to answer.
+  const previous = tf.engine().backendName as string | null;
   const { result } = await tryBackend(backend, !(options.allowSoftwareWebGpu ?? true));
   if (previous && previous !== backend && result.ok) await tf.setBackend(previous);
   return result;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, deriveSeed, splitmix32 } from './rng.js';
+import { createRng, childSeed, splitmix32 } from './rng.js';
 import { permutation, shuffleInPlace } from './shuffle.js';
 
 describe('createRng', () => {
@@ -68,10 +68,10 @@ describe('createRng', () => {
   });
 });
 
-describe('deriveSeed / splitmix32', () => {
+describe('childSeed / splitmix32', () => {
   it('derives distinct stable seeds per label', () => {
-    expect(deriveSeed(1, 'step:3')).toBe(deriveSeed(1, 'step:3'));
-    const seeds = new Set(Array.from({ length: 1000 }, (_, i) => deriveSeed(1, `step:${i}`)));
+    expect(childSeed(1, 'step:3')).toBe(childSeed(1, 'step:3'));
+    const seeds = new Set(Array.from({ length: 1000 }, (_, i) => childSeed(1, `step:${i}`)));
     expect(seeds.size).toBe(1000);
     expect(splitmix32(0)).not.toBe(splitmix32(1));
   });

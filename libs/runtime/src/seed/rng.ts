@@ -16,8 +16,11 @@ export function splitmix32(x: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** A seed derived from `seed` and a label: independent streams for 'shuffle', 'dropout', 'step:12'... */
-export function deriveSeed(seed: number, label: string | number): number {
+/**
+ * A seed derived from `seed` and a label: independent streams for 'shuffle', 'dropout', 'step:12'...
+ * (Named apart from @moe/core's `deriveSeed`, which derives parameter-init seeds differently.)
+ */
+export function childSeed(seed: number, label: string | number): number {
   assertSeed(seed, 'seed');
   let h = splitmix32(seed);
   const text = String(label);
@@ -83,7 +86,7 @@ export function createRng(seed: number): Rng {
       const v = next();
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     },
-    fork: (label) => createRng(deriveSeed(seed, label)),
+    fork: (label) => createRng(childSeed(seed, label)),
     getState: () => state >>> 0,
     setState(s: number): void {
       if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new RangeError(`setState: state must be a uint32, got ${s}`);

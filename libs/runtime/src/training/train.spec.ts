@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeEachBackend, expectClose } from '@moe/testing';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../seed/rng.js';
 import { train, type TrainOptions } from './train.js';
@@ -212,6 +213,38 @@ describe('train (cpu)', () => {
     expect(await order(3, false)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it('awaits an async onProgress before the next step (e.g. to checkpoint at an epoch end)', async () => {
+    await tf.setBackend('cpu');
+    const w = variable(tf.zeros([1]));
+    const optimizer = tf.train.sgd(0.1);
+    const seenAtEpochEnd: number[] = [];
+    await train({
+      variables: [w], data: [0, 1], epochs: 3, optimizer, lossFn: () => tf.sum(w), progress: 'none',
+      onProgress: async (e) => {
+        if (e.type !== 'epoch') return;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        seenAtEpochEnd.push((await w.data())[0]); // no step ran while this callback was waiting
+      },
+    });
+    await expectClose(seenAtEpochEnd, [-0.2, -0.4, -0.6]);
+    w.dispose();
+    optimizer.dispose();
+  });
+
+  it('writes JSON progress lines when its stream is not a TTY, thinned by everySteps', async () => {
+    await tf.setBackend('cpu');
+    const lines: string[] = [];
+    const stream = new Writable({ write(chunk, _enc, done) { lines.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
+    const w = variable(tf.zeros([1]));
+    const optimizer = tf.train.sgd(0.1);
+    await train({ variables: [w], data: [0, 1, 2], epochs: 2, optimizer, lossFn: () => tf.sum(w), progress: { stream, everySteps: 4 } });
+    const events = lines.map((l) => JSON.parse(l) as TrainEvent);
+    expect(events.map((e) => (e.type === 'step' ? `step${e.step}` : e.type))).toEqual(['start', 'epoch', 'step3', 'step5', 'epoch', 'end']);
+    expect(events.at(-1)).toMatchObject({ type: 'end', stopReason: 'completed', steps: 6, finalLoss: -0.5 });
+    w.dispose();
+    optimizer.dispose();
+  });
+
   it('fails naming the step when a step leaks tensors', async () => {
     await tf.setBackend('cpu');
     const w = variable(tf.ones([2]));
@@ -235,7 +268,11 @@ describe('train (cpu)', () => {
     const w = variable(tf.tensor([-1]));
     const optimizer = tf.train.sgd(0.1);
     const base = { variables: [w], data: [0], optimizer, progress: 'none' as const, lossFn: () => tf.sum(tf.square(w)) };
-    await expect(train({ ...base, steps: 3, lossFn: () => tf.sum(tf.log(w)) })).rejects.toMatchObject({ code: 'non_finite_loss', step: 0, message: expect.stringMatching(/^step 0: loss is NaN/) });
+    await expect(train({ ...base, steps: 3, lossFn: (_b, { step }) => tf.sum(tf.mul(w, step === 1 ? NaN : 1)) })).rejects.toMatchObject({ code: 'non_finite_loss', step: 1, message: expect.stringMatching(/^step 1: loss is NaN, gradient norm NaN; the update was skipped/) });
+    await expectClose(w, [-1.1]); // step 0's update only: the NaN step never reached the weights
+    const reset = tf.tensor([-1]);
+    w.assign(reset);
+    reset.dispose();
 
     const controller = new AbortController();
     const aborted = await train({ ...base, steps: 10, signal: controller.signal, onProgress: (e) => { if (e.type === 'step' && e.step === 2) controller.abort(); } });
@@ -247,7 +284,7 @@ describe('train (cpu)', () => {
     expect(await bad({ model: { trainableVariables: () => [w] } })).toBe('invalid_argument: exactly one of model or variables is required, got both');
     expect(await bad({ variables: [] })).toBe('invalid_argument: variables must be a non-empty array of tf.Variable, got an empty array');
     expect(await bad({ clipNorm: -1 })).toBe('invalid_argument: clipNorm must be a positive number, got -1');
-    expect(await bad({ lossFn: () => tf.mul(w, 1) as unknown as tf.Scalar })).toBe('invalid_argument: lossFn must return a scalar tf.Tensor, got a tensor of shape [1]');
+    expect(await bad({ lossFn: () => tf.mul(w, 1) })).toBe('invalid_argument: lossFn must return a scalar tf.Tensor, got a tensor of shape [1]');
     expect(await bad({ data: [], epochs: 1, steps: undefined })).toBe('empty_data: epoch 0 produced no batches');
     expect(await bad({ data: () => [], epochs: 1, steps: undefined, learningRate: { peak: 1, warmupSteps: 1 } })).toMatch(/^invalid_argument: learningRate.totalSteps is required/);
     expect(await bad({ lossFn: () => { throw new Error('boom'); } })).toBe('step_failed: step 0: computing the loss or its gradients failed: boom');

@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-// Gradients of standard ops and the suite's custom kernels: training must work whether or not the caller
-// went through selectBackend first.
-import '@moe/kernels';
-import { createRng, deriveSeed, type Rng } from '../seed/rng.js';
+import '../backend/register-kernels.js';
+import { createRng, childSeed, type Rng } from '../seed/rng.js';
 import { EarlyStopping } from './early-stopping.js';
 import { assertNoLeak, liveNonVariableTensors } from './leak-guard.js';
 import { resolveSchedule, type LearningRateSchedule } from './learning-rate-schedule.js';
 import { getOptimizerLearningRate, setOptimizerLearningRate } from './optimizer-learning-rate.js';
-import { createProgressReporter, type ProgressMode, type ProgressReporter } from './progress-reporter.js';
+import { createProgressReporter, type ProgressMode, type ProgressReporter, type ProgressReporterOptions } from './progress-reporter.js';
 import { runTrainStep } from './run-train-step.js';
 import { disposeBatch, openEpoch, type TrainData } from './train-data.js';
 import type { StopReason, TrainEvent } from './train-events.js';
@@ -26,8 +24,11 @@ export interface StepContext {
 }
 
 export interface ValidationOptions {
-  /** Computes the validation metric (e.g. mean loss over a held-out set). A returned tensor is read and disposed. */
-  evaluate: (context: { step: number; epoch: number }) => number | tf.Scalar | Promise<number | tf.Scalar>;
+  /**
+   * Computes the validation metric (e.g. mean loss over a held-out set): a number, or a one-element tensor
+   * that train reads (asynchronously) and disposes.
+   */
+  evaluate: (context: { step: number; epoch: number }) => number | tf.Tensor | Promise<number | tf.Tensor>;
   /** Evaluate every n steps; default: at the end of each epoch. */
   everySteps?: number;
   /** Name used in progress events (default 'val_loss'). */
@@ -47,8 +48,8 @@ export interface TrainOptions<B> {
   model?: Trainable;
   /** ...or the variables to train directly. Exactly one of model/variables. */
   variables?: tf.Variable[];
-  /** Loss of one batch as a scalar. Runs under the gradient tape: synchronous, tensor ops only. */
-  lossFn: (batch: B, context: StepContext) => tf.Scalar;
+  /** Loss of one batch; must be a scalar (rank 0). Runs under the gradient tape: synchronous, tensor ops only. */
+  lossFn: (batch: B, context: StepContext) => tf.Tensor;
   data: TrainData<B>;
   optimizer: tf.Optimizer;
   /** Total optimisation steps (cycling over the data as needed). At least one of steps/epochs. */
@@ -64,10 +65,16 @@ export interface TrainOptions<B> {
   seed?: number;
   /** Reshuffle array data every epoch (default true). */
   shuffle?: boolean;
-  /** Progress output: 'auto' (default: bar on a TTY, JSON lines otherwise), 'bar', 'json', 'none', or a reporter. */
-  progress?: ProgressMode | ProgressReporter;
-  /** Called with every event, whatever `progress` is. */
-  onProgress?: (event: TrainEvent) => void;
+  /**
+   * Progress output: 'auto' (default: a bar on a TTY, JSON lines otherwise), 'bar', 'json', 'none', reporter
+   * options (`{mode: 'json', everySteps: 50, stream}`), or your own reporter function.
+   */
+  progress?: ProgressMode | ProgressReporterOptions | ProgressReporter;
+  /**
+   * Called with every event, whatever `progress` is. A returned promise is awaited before training goes
+   * on, so a callback can save a checkpoint at an epoch's end (`saveCheckpoint`) without racing the next step.
+   */
+  onProgress?: (event: TrainEvent) => unknown;
   /** Fail when a step leaves more tensors alive than before it (default true). */
   checkLeaks?: boolean;
   /** Stops after the current step; the result says 'aborted'. */
@@ -123,16 +130,17 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
   const stopper = validation ? new EarlyStopping({ mode: validation.mode ?? 'min', patience: validation.patience ?? Infinity, minDelta: validation.minDelta ?? 0 }) : undefined;
   const restoreBest = validation?.restoreBestWeights ?? true;
   const best = new WeightsSnapshot(options.model, variables);
-  const report = typeof options.progress === 'function' ? options.progress : createProgressReporter({ mode: options.progress ?? 'auto' });
-  const emit = (event: TrainEvent): void => {
+  const progress = options.progress ?? 'auto';
+  const report = typeof progress === 'function' ? progress : createProgressReporter(typeof progress === 'string' ? { mode: progress } : progress);
+  const emit = async (event: TrainEvent): Promise<void> => {
     report(event);
-    options.onProgress?.(event);
+    await options.onProgress?.(event);
   };
   const checkLeaks = options.checkLeaks ?? true;
-  const dataRng: Rng = createRng(deriveSeed(seed, 'data'));
+  const dataRng: Rng = createRng(childSeed(seed, 'data'));
 
   const result: TrainResult = { stopReason: 'completed', steps: 0, epochs: 0, losses: [], validation: [], bestValue: null, bestStep: null, restoredBest: false, elapsedMs: 0 };
-  emit({ type: 'start', totalSteps: totalSteps ?? null, epochs: epochs ?? null, seed, backend: tf.getBackend(), parameters: variables.reduce((n, v) => n + v.size, 0) });
+  await emit({ type: 'start', totalSteps: totalSteps ?? null, epochs: epochs ?? null, seed, backend: tf.getBackend(), parameters: variables.reduce((n, v) => n + v.size, 0) });
 
   let step = 0;
   let stop: StopReason | undefined;
@@ -146,7 +154,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
       result.bestStep = step - 1;
       if (restoreBest) best.capture();
     }
-    emit({ type: 'validation', step: step - 1, epoch, metric: validation.metric ?? 'val_loss', value, best: update.best, improved: update.improved, waits: update.waits, patience: Number.isFinite(stopper.options.patience) ? stopper.options.patience : null });
+    await emit({ type: 'validation', step: step - 1, epoch, metric: validation.metric ?? 'val_loss', value, best: update.best, improved: update.improved, waits: update.waits, patience: Number.isFinite(stopper.options.patience) ? stopper.options.patience : null });
     if (update.stop) stop = 'early_stopping';
   };
 
@@ -168,20 +176,24 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
             const learningRate = schedule ? schedule(step) : getOptimizerLearningRate(optimizer) ?? null;
             const baseline = checkLeaks ? liveNonVariableTensors() : 0;
             if (schedule && learningRate !== null) setOptimizerLearningRate(optimizer, learningRate);
-            const context: StepContext = { step, epoch, seed: deriveSeed(seed, `step:${step}`), learningRate };
-            const { loss, gradNorm } = await runTrainStep(() => lossFn(batch, context), variables, optimizer, clipNorm, step);
+            const context: StepContext = { step, epoch, seed: childSeed(seed, `step:${step}`), learningRate };
+            const { loss, gradNorm, applied } = await runTrainStep(() => lossFn(batch, context), variables, optimizer, clipNorm, step);
             if (checkLeaks) assertNoLeak(baseline, step, 'the training step (lossFn + gradients + update)');
-            if (!Number.isFinite(loss) || !Number.isFinite(gradNorm)) {
-              throw new TrainingError('non_finite_loss', `step ${step}: loss is ${loss}, gradient norm ${gradNorm}; lower the learning rate, set clipNorm, or check the inputs`, step);
+            if (!applied) {
+              throw new TrainingError('non_finite_loss', `step ${step}: loss is ${loss}, gradient norm ${gradNorm}; the update was skipped, so the weights are those before this step. Lower the learning rate, set clipNorm, or check the inputs`, step);
             }
             result.losses.push(loss);
             epochLoss += loss;
             epochSteps++;
-            emit({ type: 'step', step, epoch, loss, gradNorm, clipped: clipNorm !== undefined && gradNorm > clipNorm, learningRate, totalSteps: totalSteps ?? null, elapsedMs: Date.now() - started });
+            await emit({ type: 'step', step, epoch, loss, gradNorm, clipped: clipNorm !== undefined && gradNorm > clipNorm, learningRate, totalSteps: totalSteps ?? null, elapsedMs: Date.now() - started });
           } finally {
             if (owned) disposeBatch(batch);
           }
           step++;
+          if (signal?.aborted) {
+            stop = 'aborted';
+            break;
+          }
           if (everySteps !== undefined && step % everySteps === 0) await validate(epoch);
           if (stop !== undefined || (steps !== undefined && step >= steps)) break;
         }
@@ -194,7 +206,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
         throw new TrainingError('empty_data', `epoch ${epoch} produced no batches`, step);
       }
       result.epochs = epoch + 1;
-      emit({ type: 'epoch', epoch, steps: epochSteps, meanLoss: epochLoss / epochSteps, elapsedMs: Date.now() - epochStart });
+      await emit({ type: 'epoch', epoch, steps: epochSteps, meanLoss: epochLoss / epochSteps, elapsedMs: Date.now() - epochStart });
       if (everySteps === undefined && stop === undefined) await validate(epoch);
     }
     result.stopReason = stop ?? 'completed';
@@ -208,7 +220,7 @@ export async function train<B>(options: TrainOptions<B>): Promise<TrainResult> {
     best.release();
   }
   result.elapsedMs = Date.now() - started;
-  emit({ type: 'end', stopReason: result.stopReason, steps: result.steps, epochs: result.epochs, finalLoss: result.losses.at(-1) ?? null, bestValue: result.bestValue, bestStep: result.bestStep, restoredBest: result.restoredBest, elapsedMs: result.elapsedMs });
+  await emit({ type: 'end', stopReason: result.stopReason, steps: result.steps, epochs: result.epochs, finalLoss: result.losses.at(-1) ?? null, bestValue: result.bestValue, bestStep: result.bestStep, restoredBest: result.restoredBest, elapsedMs: result.elapsedMs });
   return result;
 }
 
@@ -238,7 +250,7 @@ function plannedSteps(steps: number | undefined, epochs: number | undefined, bat
 
 async function evaluateMetric(validation: ValidationOptions, step: number, epoch: number, checkLeaks: boolean): Promise<number> {
   const baseline = checkLeaks ? liveNonVariableTensors() : 0;
-  let raw: number | tf.Scalar;
+  let raw: number | tf.Tensor;
   try {
     raw = await validation.evaluate({ step, epoch });
   } catch (e) {

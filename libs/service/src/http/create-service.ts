@@ -6,6 +6,7 @@ import type { Db } from '@moe/db';
 import { APP_NAME_PATTERN, type AppContext, type AppModule } from './app-module.js';
 import { dbApiKeyVerifier, presentedApiKey, type ApiKeyVerifier } from './api-key-auth.js';
 import { dashboardDataSchema } from './dashboard-data.js';
+import { answerClientError } from './client-error.js';
 import { docsPageHtml } from './docs-page.js';
 import { InFlightTracker } from './drain.js';
 import { errorHandler, notFoundHandler, sendError } from './error-handler.js';
@@ -172,6 +173,7 @@ export function createService(options: ServiceOptions): Service {
       const srv = app.listen(port, host);
       server = srv;
       srv.requestTimeout = limits.requestTimeoutMs;
+      srv.on('clientError', answerClientError);
       await new Promise<void>((resolve, reject) => {
         srv.once('listening', resolve);
         srv.once('error', reject);

@@ -13,3 +13,7 @@ export type { PrismaTx, PrismaWorkerStoreOptions } from './stores/prisma-worker-
 export { RedisStreamSource } from './sources/redis-stream-source.js';
 export type { RedisStreamSourceOptions } from './sources/redis-stream-source.js';
 export { stopOnSignals } from './shutdown-signals.js';
+export { LineStreamSource } from './sources/line-stream-source.js';
+export type { LineStreamSourceOptions } from './sources/line-stream-source.js';
+export { HttpPushSource } from './sources/http-push-source.js';
+export type { HttpPushSourceOptions } from './sources/http-push-source.js';

@@ -90,10 +90,11 @@ export class HoeffdingTree implements Classifier {
     this.random = new JavaRandom(o.randomSeed);
   }
 
-  /** Forgets everything (ARF resets a tree on drift); the subspace random generator is kept, as in MOA. */
+  /** Forgets everything (MOA resetLearning: the subspace random generator restarts from its seed). */
   reset(): void {
     this.root = null;
     this.splits = 0;
+    this.random = new JavaRandom(this.options.randomSeed);
   }
 
   predict(x: Float64Array): number {
@@ -177,13 +178,13 @@ export class HoeffdingTree implements Classifier {
     const attrs = this.schema.attributes;
     const obs = leaf.observers;
     if (leaf.subspace === null) {
-      for (let j = 0; j < attrs.length; j++) this.observe(leaf, obs, j, x[j], y, w);
+      for (let j = 0; j < attrs.length; j++) this.observe(obs, j, x[j], y, w);
     } else {
-      for (const j of leaf.subspace) this.observe(leaf, obs, j, x[j], y, w);
+      for (const j of leaf.subspace) this.observe(obs, j, x[j], y, w);
     }
   }
 
-  private observe(_leaf: LeafNode, obs: (AttributeObserver | null)[], j: number, v: number, y: number, w: number): void {
+  private observe(obs: (AttributeObserver | null)[], j: number, v: number, y: number, w: number): void {
     let o = obs[j];
     if (o === null) {
       const a = this.schema.attributes[j];

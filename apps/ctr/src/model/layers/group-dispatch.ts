@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { oneHotFloat } from './one-hot.js';
 
 /**
  * Hard routing of every row to exactly one group (a domain tower, an AdaptDHM cluster tower), computed on
@@ -83,7 +84,7 @@ export function dispatchByGroup(x: tf.Tensor2D, plan: GroupPlan, run: (group: nu
  * every row and a one-hot mask keeps each row's own group.
  */
 export function maskedByGroup(x: tf.Tensor2D, plan: GroupPlan, run: (group: number, rows: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
-  const mask = tf.oneHot(tf.tensor1d(plan.assignment, 'int32'), plan.numGroups, 1, 0, 'float32');
+  const mask = oneHotFloat(plan.assignment, plan.numGroups);
   const parts: tf.Tensor2D[] = [];
   for (let g = 0; g < plan.numGroups; g++) {
     parts.push(tf.mul(run(g, x), tf.slice(mask, [0, g], [-1, 1])));

@@ -8,11 +8,16 @@ export class NdjsonFileSource extends FileSource {
   }
 
   protected parse(line: FileLine): { value: unknown } | { value: string; error: string } {
-    try {
-      return { value: JSON.parse(line.text) as unknown };
-    } catch (error) {
-      return { value: line.text, error: jsonErrorMessage(error as Error) };
-    }
+    return parseJsonLine(line.text);
+  }
+}
+
+/** One NDJSON line: its value, or the text with why it is not JSON. */
+export function parseJsonLine(text: string): { value: unknown } | { value: string; error: string } {
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { value: text, error: jsonErrorMessage(error as Error) };
   }
 }
 

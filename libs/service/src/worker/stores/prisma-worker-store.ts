@@ -44,9 +44,14 @@ export class PrismaWorkerStore implements WorkerStore<PrismaTx> {
 
   transaction<T>(body: (unit: UnitOfWork<PrismaTx>) => Promise<T>): Promise<T> {
     const app = this.options.app;
+    const sqlite = this.options.db.provider === 'sqlite';
     return this.options.db.client.$transaction(
-      (tx) =>
-        body({
+      async (tx) => {
+        // Prisma opens SQLite transactions with a plain (deferred) BEGIN: one that reads first and writes later
+        // fails with SQLITE_BUSY_SNAPSHOT when another process committed in between. A no-op write takes the
+        // write lock up front, as BEGIN IMMEDIATE would, so concurrent workers queue on the busy timeout instead.
+        if (sqlite) await tx.$executeRawUnsafe('UPDATE "StreamCheckpoint" SET "eventsApplied" = "eventsApplied" WHERE 0');
+        return body({
           tx,
           async processed(scope, eventIds) {
             const found = new Set<string>();
@@ -78,19 +83,21 @@ export class PrismaWorkerStore implements WorkerStore<PrismaTx> {
               update: fields,
             });
           },
-        }),
+        });
+      },
       { timeout: this.timeout, maxWait: this.timeout },
     );
   }
 
   /**
    * Worth retrying: a concurrent commit inserted the same processed id (unique violation), a write conflict
-   * or deadlock (P2034), or SQLite's lock was still held when its busy timeout ran out.
+   * or deadlock (P2034), or a lock still held when the busy timeout ran out (SQLite's SQLITE_BUSY, which the
+   * driver adapter reports as P1008).
    */
   isRetryable(error: unknown): boolean {
     if (isUniqueViolation(error)) return true;
     const e = error as { code?: unknown; message?: unknown } | null;
-    if (e?.code === 'P2034') return true;
+    if (e?.code === 'P2034' || e?.code === 'P1008') return true;
     return typeof e?.message === 'string' && /SQLITE_BUSY|database is locked|could not serialize|deadlock detected/i.test(e.message);
   }
 

@@ -1,9 +1,11 @@
-// Test support: a synthetic mixture-of-regimes regression and a tiny training loop, shared by the learning
-// spec and the core benchmark. K latent regimes, each a different random tanh network of the input; the
-// regime is identifiable from the input (the Voronoi cell of x among K fixed directions).
+// A synthetic mixture-of-regimes regression and a small Adam loop: the task of the MoE learning test and
+// of `npm run bench -- core`. K latent regimes, each a different random tanh network of the input; the
+// regime is identifiable from the input (the Voronoi cell of x among K fixed directions), so a router can
+// learn it and experts can specialise, while one dense network must fit every regime at once.
 import * as tf from '@tensorflow/tfjs-core';
 import { oneHotFloat } from '../experts/one-hot.js';
 
+/** A seeded task: same seed, same regimes and functions. */
 export interface RegimeTask {
   inputDim: number;
   numRegimes: number;
@@ -12,6 +14,7 @@ export interface RegimeTask {
   dispose(): void;
 }
 
+/** Builds a task with `numRegimes` random regime functions of `inputDim`-dimensional inputs. */
 export function makeRegimeTask(inputDim: number, numRegimes: number, seed: number, hidden = 8): RegimeTask {
   const centres = tf.randomNormal([inputDim, numRegimes], 0, 1, 'float32', seed);
   const u = tf.randomNormal([numRegimes, inputDim, hidden], 0, 1.5 / Math.sqrt(inputDim), 'float32', seed + 1);

@@ -1,0 +1,10 @@
+export { readDelimited, readLines, collectRows } from './delimited-reader.js';
+export type { DelimitedOptions } from './delimited-reader.js';
+export { readCriteo, CRITEO_COLUMNS, CRITEO_INTEGER_COLUMNS, CRITEO_CATEGORICAL_COLUMNS } from './criteo-reader.js';
+export type { CriteoOptions } from './criteo-reader.js';
+export { readAvazu } from './avazu-reader.js';
+export type { AvazuOptions } from './avazu-reader.js';
+export { readAliCcp, ALI_CCP_FIELDS } from './ali-ccp-reader.js';
+export type { AliCcpOptions } from './ali-ccp-reader.js';
+export { readAliExpress } from './aliexpress-reader.js';
+export type { AliExpressOptions } from './aliexpress-reader.js';

@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { selectBackend } from '@moe/runtime';
+import '@moe/kernels';
+import { generateSynthetic } from '../data/synthetic-generator.js';
+import { prepareSynthetic } from './synthetic-split.js';
+import { createModel } from '../model/create-model.js';
+import { selectRows } from '../features/encoded-batch.js';
+import { trainStep } from '../train/trainer.js';
+import { inferenceContext } from '../model/forward-context.js';
+
+await selectBackend();
+const data = generateSynthetic({ rows: 3000, seed: 1 });
+const splits = prepareSynthetic(data);
+const model = createModel(splits.processor.layout, { kind: 'shared-bottom' });
+const b = selectRows(splits.train, Int32Array.from({ length: 256 }, (_, i) => i));
+const { inputs } = model.prepareInputs(b);
+const show = async () => { const l = tf.tidy(() => model.forward(inputs, inferenceContext())); console.log(Array.from(await l.data()).slice(0, 5)); l.dispose(); };
+await show();
+const opt = tf.train.adam(1e-2);
+for (let i = 0; i < 5; i++) console.log(await trainStep(model, b, opt, { kind: 'adam', learningRate: 1e-2 }));
+await show();
+console.log([...model.namedVariables().keys()]);

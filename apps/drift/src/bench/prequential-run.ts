@@ -1,0 +1,70 @@
+import { PrequentialEvaluator, type ClassificationMetrics, type Instance, type InstanceStream } from '@moe/stream';
+import type { LearnerStats, StreamLearner } from '../model/stream-learner.js';
+
+export interface CurvePoint {
+  instances: number;
+  /** Windowed accuracy (last `windowSize` instances), in [0, 1]. */
+  windowAccuracy: number;
+  cumulativeAccuracy: number;
+  expertUsage: number[];
+}
+
+export interface PrequentialResult {
+  metrics: ClassificationMetrics;
+  window: ClassificationMetrics;
+  seconds: number;
+  instancesPerSecond: number;
+  curve: CurvePoint[];
+  stats: LearnerStats;
+}
+
+export interface PrequentialOptions {
+  /** Stop after this many instances (a generator is infinite). */
+  limit?: number;
+  windowSize?: number;
+  /** Record a curve point every `curveEvery` instances (0 = none). */
+  curveEvery?: number;
+  onProgress?: (done: number, metrics: ClassificationMetrics) => void;
+  progressEvery?: number;
+}
+
+type Source = InstanceStream | AsyncIterable<Instance> | Iterable<Instance>;
+
+function isGenerator(s: Source): s is InstanceStream {
+  return typeof (s as InstanceStream).nextInstance === 'function';
+}
+
+/** Test-then-train over a stream: every instance is predicted, scored, then learnt. */
+export async function runPrequential(learner: StreamLearner, source: Source, options: PrequentialOptions = {}): Promise<PrequentialResult> {
+  const evaluator = new PrequentialEvaluator(learner.schema.classAttribute.values.length, options.windowSize ?? 1000);
+  const limit = options.limit ?? Infinity;
+  const curve: CurvePoint[] = [];
+  const curveEvery = options.curveEvery ?? 0;
+  const progressEvery = options.progressEvery ?? 0;
+  const lastUsage = new Map<number, number>();
+  const step = (inst: Instance) => {
+    if (inst.y !== inst.y) return; // unlabelled: nothing to score or learn
+    evaluator.add(inst.y, learner.predict(inst.x));
+    learner.learn(inst.x, inst.y);
+    const n = evaluator.instances;
+    if (curveEvery > 0 && n % curveEvery === 0) {
+      const usage = learner.stats().expertUsage;
+      // Usage over the last interval (not cumulative) shows how routing shifts after drifts.
+      const delta = usage.map((u, i) => u - (lastUsage.get(i) ?? 0));
+      usage.forEach((u, i) => lastUsage.set(i, u));
+      curve.push({ instances: n, windowAccuracy: evaluator.windowed().accuracy, cumulativeAccuracy: evaluator.cumulative().accuracy, expertUsage: delta });
+    }
+    if (progressEvery > 0 && n % progressEvery === 0) options.onProgress?.(n, evaluator.cumulative());
+  };
+  const t0 = performance.now();
+  if (isGenerator(source)) {
+    for (let i = 0; i < limit; i++) step(source.nextInstance());
+  } else {
+    for await (const inst of source as AsyncIterable<Instance>) {
+      if (evaluator.instances >= limit) break;
+      step(inst);
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { metrics: evaluator.cumulative(), window: evaluator.windowed(), seconds, instancesPerSecond: evaluator.instances / seconds, curve, stats: learner.stats() };
+}

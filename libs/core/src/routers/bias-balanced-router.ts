@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ModuleConfig } from '../module/module.js';
+import type { RouteOptions, TokenChoiceRouting } from './router.js';
+import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
+import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
+import { auxFromParts, tidyResult } from './aux.js';
+import { detached } from './selection.js';
+import { selectTopK } from './token-choice.js';
+import { checkBoolean, checkInt, checkNumber, checkOneOf } from './validate.js';
+
+export type GateScore = 'sigmoid' | 'softmax';
+
+export interface BiasBalancedRouterConfig extends GatedRouterConfig, CapacityConfig {
+  k?: number;
+  /** Affinity function s = score(ℓ) (DeepSeek-V3: sigmoid; V2: softmax). */
+  score?: GateScore;
+  /** Renormalise the selected affinities to sum 1 (V3 does; default true). */
+  normalize?: boolean;
+  /** Multiplier of the combine weights (V3 `route_scale` 2.5 for the 671B config; default 1). */
+  routeScale?: number;
+  /** Bias update speed γ (V3: 0.001). */
+  biasUpdateRate?: number;
+}
+
+const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'k', 'score', 'normalize', 'routeScale', 'biasUpdateRate'] as const;
+
+/**
+ * Auxiliary-loss-free balancing (DeepSeek-V3; Wang et al. 2024): a per-expert bias b is added to the
+ * affinities for *selection only* (weights use the unbiased s); after each training batch
+ * b_e ← b_e + γ · sign(mean load − load_e), so overloaded experts become less likely to be picked without a
+ * loss term that fights the language-model gradient. b is a non-trainable variable ('bias'): it is saved
+ * with the weights and no optimizer touches it. The update runs inside `route` when training (and
+ * `updateState` is not false). No balance loss: layers should skip theirs.
+ */
+export class BiasBalancedRouter extends GatedRouter {
+  readonly kind = 'BiasBalancedRouter';
+  readonly k: number;
+  readonly score: GateScore;
+  readonly normalize: boolean;
+  readonly routeScale: number;
+  readonly biasUpdateRate: number;
+  readonly capacityOptions: ResolvedCapacity;
+  readonly bias: tf.Variable;
+
+  constructor(config: BiasBalancedRouterConfig) {
+    super('BiasBalancedRouter', config, FIELDS);
+    this.k = config.k ?? 2;
+    checkInt(this.kind, 'k', this.k, 1, this.numExperts);
+    this.score = config.score ?? 'sigmoid';
+    checkOneOf(this.kind, 'score', this.score, ['sigmoid', 'softmax'] as const);
+    this.normalize = config.normalize ?? true;
+    checkBoolean(this.kind, 'normalize', this.normalize);
+    if (this.normalize && this.k === 1 && this.score === 'softmax') {
+      throw new Error(`${this.kind}: normalize must be false when k = 1 with softmax scores (the weight would be the constant 1)`);
+    }
+    this.routeScale = config.routeScale ?? 1;
+    checkNumber(this.kind, 'routeScale', this.routeScale, 0, Infinity, true);
+    this.biasUpdateRate = config.biasUpdateRate ?? 1e-3;
+    checkNumber(this.kind, 'biasUpdateRate', this.biasUpdateRate, 0);
+    this.capacityOptions = resolveCapacity(this.kind, config, { capacityFactor: 1.25, evalCapacityFactor: 2, minCapacity: 4, dropless: true });
+    this.bias = this.addParam('bias', tf.zeros([this.numExperts]), false);
+  }
+
+  override get providesBalanceLoss(): boolean {
+    return true;
+  }
+
+  override capacity(numTokens: number, training: boolean): number | undefined {
+    return tokenChoiceCapacity(this.capacityOptions, numTokens, this.k, this.numExperts, training);
+  }
+
+  route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
+    this.checkInput(x);
+    const update = options.training && (options.updateState ?? true) && this.biasUpdateRate > 0;
+    return tidyResult(() => {
+      const logits = this.gate.apply(x);
+      const s = this.score === 'sigmoid' ? tf.sigmoid(logits) : tf.softmax(logits);
+      const biased = detached((a, b) => tf.add(a, b), s, this.bias) as tf.Tensor2D;
+      const { indices, weights: w } = selectTopK(biased, s, this.k, this.normalize);
+      const weights = this.routeScale === 1 ? w : tf.mul<tf.Tensor2D>(w, this.routeScale);
+      // Probabilities for losses/telemetry: the affinities normalised per token.
+      const probs = this.score === 'softmax' ? s : tf.div<tf.Tensor2D>(s, tf.sum(s, 1, true));
+      if (update) this.updateBias(indices);
+      return { mode: 'token-choice' as const, indices, weights, probs, logits, aux: auxFromParts({}) };
+    });
+  }
+
+  /** b ← b + γ·sign(mean load − load), load = assignments per expert in this batch. */
+  private updateBias(indices: tf.Tensor2D): void {
+    tf.tidy(() => {
+      const load = tf.sum(tf.cast(tf.oneHot(indices, this.numExperts), 'float32'), [0, 1]);
+      this.bias.assign(tf.add(this.bias, tf.mul(this.biasUpdateRate, tf.sign(tf.sub(tf.mean(load), load)))));
+    });
+  }
+
+  getConfig(): ModuleConfig {
+    return {
+      ...this.gatedConfig(),
+      ...this.capacityOptions,
+      k: this.k,
+      score: this.score,
+      normalize: this.normalize,
+      routeScale: this.routeScale,
+      biasUpdateRate: this.biasUpdateRate,
+    };
+  }
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { SeaGenerator } from '../generators/sea-generator.js';
+import type { Schema } from '../schema.js';
+import { HoeffdingTree } from './hoeffding-tree.js';
+import { normalProbability } from './normal-probability.js';
+import { NumericObserver } from './numeric-observer.js';
+import { entropy, infoGain } from './split-criterion.js';
+
+const twoNominal: Schema = {
+  relation: 't',
+  attributes: [
+    { name: 'signal', kind: 'nominal', values: ['a', 'b'] },
+    { name: 'noise', kind: 'nominal', values: ['p', 'q'] },
+  ],
+  classAttribute: { name: 'class', kind: 'nominal', values: ['no', 'yes'] },
+};
+
+describe('split criterion', () => {
+  it('computes entropy and information gain in bits, −∞ below the minimum branch fraction', () => {
+    expect(entropy([1, 1])).toBeCloseTo(1, 15);
+    expect(entropy([4, 0])).toBe(0);
+    const ig = infoGain(0.01);
+    expect(ig.merit([2, 2], [Float64Array.of(2, 0), Float64Array.of(0, 2)])).toBeCloseTo(1, 15);
+    expect(ig.merit([100, 100], [Float64Array.of(100, 99.9), Float64Array.of(0, 0.1)])).toBe(-Infinity);
+    expect(ig.range(2)).toBe(1);
+    expect(ig.range(10)).toBeCloseTo(Math.log2(10), 15);
+  });
+});
+
+describe('Gaussian numeric observer', () => {
+  it('proposes 10 equally spaced thresholds and splits the class weights without losing any', () => {
+    const o = new NumericObserver(2);
+    for (let i = 0; i <= 10; i++) o.observe(i, 0, 1);
+    for (let i = 5; i <= 20; i++) o.observe(i, 1, 1);
+    const pts = o.splitPoints();
+    expect(pts).toHaveLength(10);
+    expect(pts[0]).toBeCloseTo(20 / 11, 12);
+    const [l, r] = o.binarySplit(pts[4]);
+    expect(l[0] + r[0]).toBeCloseTo(11, 12);
+    expect(l[1] + r[1]).toBeCloseTo(16, 12);
+    // Class 0 lies entirely left of 12 (≥ its max), class 1 entirely right of 4.9 (< its min).
+    expect(o.binarySplit(12)[0][0]).toBe(11);
+    expect(o.binarySplit(4.9)[1][1]).toBe(16);
+  });
+
+  it('computes Φ as weka/Cephes does', () => {
+    expect(normalProbability(0)).toBe(0.5);
+    expect(normalProbability(1.96)).toBeCloseTo(0.9750021048517795, 14);
+    expect(normalProbability(-3)).toBeCloseTo(0.0013498980316301, 14);
+  });
+});
+
+describe('HoeffdingTree', () => {
+  it('votes all zeros before learning and rejects bad options', () => {
+    const t = new HoeffdingTree(twoNominal);
+    expect(Array.from(t.predictVotes(Float64Array.of(0, 0)))).toEqual([0, 0]);
+    expect(() => new HoeffdingTree(twoNominal, { gracePeriod: 0 })).toThrow(/gracePeriod: expected > 0, got 0/);
+    expect(() => new HoeffdingTree(twoNominal, { leafPrediction: 'x' as 'mc' })).toThrow(/leafPrediction/);
+  });
+
+  it('splits on the informative attribute once the Hoeffding bound allows it', () => {
+    // 10 instances, perfectly separable by `signal`: ε = √(ln(1e7)/20) ≈ 0.898 < merit gap 1 → split.
+    const t = new HoeffdingTree(twoNominal, { gracePeriod: 10, leafPrediction: 'mc' });
+    for (let i = 0; i < 9; i++) t.learn(Float64Array.of(i % 2, (i >> 1) % 2), i % 2);
+    expect(t.root?.kind).toBe('leaf');
+    t.learn(Float64Array.of(1, 1), 1);
+    expect(t.root?.kind).toBe('split');
+    if (t.root?.kind !== 'split') throw new Error('unreachable');
+    expect(t.root.test.attribute).toBe(0);
+    expect(t.predict(Float64Array.of(0, 1))).toBe(0);
+    expect(t.predict(Float64Array.of(1, 0))).toBe(1);
+  });
+
+  it('does not split when the bound is not met (noise only)', () => {
+    const t = new HoeffdingTree(twoNominal, { gracePeriod: 10 });
+    for (let i = 0; i < 40; i++) t.learn(Float64Array.of(i % 2, (i >> 1) % 2), (i >> 2) % 2);
+    expect(t.measure().nodes).toBe(1);
+  });
+
+  it('learns SEA (noise-free) to high prequential accuracy and predicts deterministically', () => {
+    const g = new SeaGenerator({ noisePercentage: 0 });
+    const t = new HoeffdingTree(g.schema);
+    let correct = 0;
+    const n = 20000;
+    for (let i = 0; i < n; i++) {
+      const { x, y } = g.nextInstance();
+      if (i >= n / 2 && t.predict(x) === y) correct++;
+      t.learn(x, y);
+    }
+    expect(correct / (n / 2)).toBeGreaterThan(0.95);
+    expect(t.measure().depth).toBeGreaterThan(1);
+  });
+
+  it('NB-adaptive leaves count which of MC and NB would have been right', () => {
+    const t = new HoeffdingTree(twoNominal, { gracePeriod: 1000 });
+    for (let i = 0; i < 50; i++) t.learn(Float64Array.of(i % 2, 0), i % 2);
+    const leaf = t.root;
+    if (leaf?.kind !== 'leaf') throw new Error('expected a leaf');
+    expect(leaf.nbCorrect).toBeGreaterThan(leaf.mcCorrect);
+    expect(t.predict(Float64Array.of(1, 0))).toBe(1); // NB uses `signal`; MC alone could not
+  });
+
+  it('observes only a random subspace per leaf when asked (ARF)', () => {
+    const g = new SeaGenerator();
+    const t = new HoeffdingTree(g.schema, { subspaceSize: 2, randomSeed: 3 });
+    t.learn(g.nextInstance().x, 1);
+    if (t.root?.kind !== 'leaf') throw new Error('expected a leaf');
+    expect(t.root.subspace).toHaveLength(2);
+    expect(t.root.observers.filter((o) => o !== null)).toHaveLength(2);
+  });
+});

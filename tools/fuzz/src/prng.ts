@@ -1,0 +1,16 @@
+/** mulberry32: a small seeded PRNG, so a failing fuzz run can be replayed with the same seed. */
+export function createRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function pick<T>(rng: () => number, items: readonly T[]): T {
+  if (items.length === 0) throw new RangeError('pick(): items must not be empty');
+  return items[Math.floor(rng() * items.length)] as T;
+}
