@@ -66,7 +66,7 @@ const BAD_JSON = [
 type Headers = Record<string, string>;
 
 /** Body-level cases: bad JSON, huge bodies, media types, and per-field wrong types / unknown / missing fields. */
-function bodyCases(op: Operation, body: unknown, schema: JsonSchema, base: Omit<FuzzCase, 'kind' | 'description' | 'headers'>, auth: Headers, label: string, bodyLimitBytes: number): FuzzCase[] {
+function bodyCases(body: unknown, schema: JsonSchema, base: Omit<FuzzCase, 'kind' | 'description' | 'headers'>, auth: Headers, label: string, bodyLimitBytes: number): FuzzCase[] {
   const out: FuzzCase[] = [];
   const json = { 'content-type': 'application/json', ...auth };
   const add = (kind: string, description: string, text: string, headers: Headers = json) => out.push({ ...base, kind, description: `${label}: ${description}`, headers, body: text });
@@ -103,7 +103,6 @@ function bodyCases(op: Operation, body: unknown, schema: JsonSchema, base: Omit<
       add('missing-field', `without required ${dotted([...leaf.path, req])}`, replaceAt(body, leaf.path, JSON.stringify(rest)));
     }
   }
-  void op;
   return out;
 }
 
@@ -122,7 +121,7 @@ export function mutationsFor(op: Operation, ctx: { apiKey: string | undefined; b
   const validBody = valid.body !== undefined ? { body: JSON.stringify(valid.body) } : {};
   const bodyHeaders: Headers = valid.body !== undefined ? { 'content-type': 'application/json' } : {};
 
-  if (op.body !== undefined) out.push(...bodyCases(op, valid.body, op.body, at, auth, label, ctx.bodyLimitBytes));
+  if (op.body !== undefined) out.push(...bodyCases(valid.body, op.body, at, auth, label, ctx.bodyLimitBytes));
   if (op.auth) {
     const keys: [string, Headers][] = [
       ['no API key', {}], ['unknown API key', { 'x-api-key': 'moe_not-a-real-key' }], ['empty Bearer', { authorization: 'Bearer ' }],
@@ -170,13 +169,6 @@ function valueAt(root: unknown, path: (string | number)[]): unknown {
   let v = root;
   for (const k of path) v = (v as Record<string | number, unknown>)[k];
   return v;
-}
-
-/** The operation's path with valid values for its parameters, except those overridden (already encoded). */
-function fillPath(op: Operation, overrides: Record<string, string>): string {
-  let path = op.path;
-  for (const p of op.pathParams) path = path.replace(`{${p.name}}`, overrides[p.name] ?? encodeURIComponent(String(validInstance(p.schema) ?? 'x')));
-  return path;
 }
 
 function escapeRe(s: string): string {

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { useBackend } from '@moe/testing';
 
 /** Deterministic pseudo-random values in [-1, 1) (no tf RNG, so every backend sees the same inputs). */
 export function pseudoRandom(n: number, seed: number): Float32Array {
@@ -12,8 +11,11 @@ export function pseudoRandom(n: number, seed: number): Float32Array {
   return out;
 }
 
-/** Runs `fn` on the cpu backend (the reference), returns its outputs' values, and restores the backend. */
-export async function onCpu(fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
+/**
+ * Runs `fn` on the cpu backend (the reference), returns its outputs' values, and restores the backend.
+ * `useBackend` is @moe/testing's (passed in: this helper is not a spec, and @moe/testing depends on us).
+ */
+export async function onCpu(useBackend: (name: 'cpu') => Promise<void>, fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
   const previous = tf.getBackend();
   await useBackend('cpu');
   try {

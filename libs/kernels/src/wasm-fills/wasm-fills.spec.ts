@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { checkGradients, describeEachBackend, expectClose, expectNoLeaks } from '@moe/testing';
+import { checkGradients, describeEachBackend, expectClose, expectNoLeaks, useBackend } from '@moe/testing';
 import '../index.js';
 import { onCpu, pseudoRandom } from '../test-util/on-cpu.js';
 
@@ -17,7 +17,7 @@ describeEachBackend('wasm fills (UnsortedSegmentSum, conv / depthwise gradients,
       const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, tf.tensor1d([1, 5, 1, 0, 1], 'int32')), tf.reshape(tf.range(1, 21), [5, 4]))))(table);
       return [seg, g];
     };
-    const [segRef, gRef] = await onCpu(run);
+    const [segRef, gRef] = await onCpu(useBackend, run);
     await expectNoLeaks(async () => {
       const [seg, g] = tf.tidy(run);
       await expectClose(seg, segRef, {}, 'unsortedSegmentSum');
@@ -41,7 +41,7 @@ describeEachBackend('wasm fills (UnsortedSegmentSum, conv / depthwise gradients,
         const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.reshape(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad), [-1]), proj));
         return tf.grads(loss)([x, w]);
       });
-      const ref = await onCpu(run);
+      const ref = await onCpu(useBackend, run);
       await expectNoLeaks(async () => {
         const got = run();
         await expectClose(got[0], ref[0], { atol: 1e-4 }, 'conv2d dx');
@@ -59,7 +59,7 @@ describeEachBackend('wasm fills (UnsortedSegmentSum, conv / depthwise gradients,
         const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, 'same')));
         return tf.grads(loss)([x, w]);
       });
-      const ref = await onCpu(run);
+      const ref = await onCpu(useBackend, run);
       const x = t4([1, 5, 4, 2], 8);
       const w = t4([3, 3, 2, mult], 9);
       await expectNoLeaks(async () => {
@@ -77,7 +77,7 @@ describeEachBackend('wasm fills (UnsortedSegmentSum, conv / depthwise gradients,
     const cases: [string, number[][]][] = [['ij,jk->ik', [[3, 4], [4, 5]]], ['bij,bjk->bik', [[2, 3, 4], [2, 4, 2]]], ['i,i->', [[6], [6]]], ['ij,j->i', [[3, 4], [4]]]];
     for (const [eq, shapes] of cases) {
       const run = () => tf.einsum(eq, ...shapes.map((s, i) => tf.tensor(pseudoRandom(s.reduce((a, b) => a * b, 1), 10 + i), s)));
-      const [ref] = await onCpu(run);
+      const [ref] = await onCpu(useBackend, run);
       await expectNoLeaks(async () => {
         const got = tf.tidy(run);
         await expectClose(got, ref, { atol: 1e-5 }, `einsum ${eq}`);
@@ -94,7 +94,7 @@ describeEachBackend('wasm fills (UnsortedSegmentSum, conv / depthwise gradients,
       const b3 = tf.tensor3d(pseudoRandom(2 * 4 * 5, 23), [2, 4, 5]);
       return [tf.matMul(tf.transpose(a), tf.transpose(b), true, true), tf.matMul(a, tf.transpose(b), false, true), tf.matMul(tf.transpose(a), b, true, false), tf.matMul(a3, b3, false, true)];
     });
-    const ref = await onCpu(run);
+    const ref = await onCpu(useBackend, run);
     await expectNoLeaks(async () => {
       const got = run();
       for (let i = 0; i < got.length; i++) await expectClose(got[i], ref[i], { atol: 1e-5 }, `matmul case ${i}`);
