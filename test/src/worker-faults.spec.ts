@@ -45,22 +45,21 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-const workerArgs = (consumer: string): string[] => [
+/** Small commits while being killed (many kill points between commits), larger ones to finish quickly. */
+const workerArgs = (consumer: string, batchSize: number): string[] => [
   ...tsxArgs, 'test/src/support/redis-feedback-worker.ts',
   '--redis', redisServer.url, '--stream', STREAM, '--consumer', consumer, '--data-dir', dataDir,
-  '--claim-idle-ms', '500', '--batch-size', '10',
+  '--claim-idle-ms', '500', '--batch-size', String(batchSize),
 ];
 
 async function killLoop(consumer: string, times: number, seed: number, output: string[]): Promise<number> {
   const report = await runKillLoop({
     command: process.execPath,
-    args: workerArgs(consumer),
+    args: workerArgs(consumer, 10),
     times,
     minDelayMs: 50,
     maxDelayMs: 1000,
     readyPattern: /"ready":true/,
-    // Once the stream is drained no commit comes to announce readiness: then kill a few seconds after start.
-    readyTimeoutMs: 4000,
     seed,
     onOutput: (line) => output.push(line),
   }).done;
@@ -69,7 +68,7 @@ async function killLoop(consumer: string, times: number, seed: number, output: s
 }
 
 function runWorkerProcess(consumer: string): { done: Promise<{ code: number | null; lines: string[] }>; terminate(): void } {
-  const child = spawn(process.execPath, workerArgs(consumer), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, workerArgs(consumer, 100), { stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout.on('data', (c: Buffer) => (text += c.toString()));
   child.stderr.on('data', (c: Buffer) => (text += c.toString()));

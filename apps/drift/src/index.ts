@@ -1,1 +1,2 @@
 export {};
+export { driftApp, driftApp as appModule, createDriftApp } from './app-module.js';

@@ -5,7 +5,8 @@
  *   npm run moe -- test/src/support/redis-feedback-worker.ts -- --redis redis://127.0.0.1:6379 --stream s \
  *     --group g --consumer c1 --data-dir .data/fault [--claim-idle-ms 1000] [--batch-size 20]
  *
- * Prints `{"ready":true}` after its first commit (so a kill loop can aim at a worker that is really working),
+ * Prints `{"ready":true}` after its first commit, or once it found nothing to read (so a kill loop aims at a
+ * worker that is really working rather than one still starting),
  * a line whenever it took over entries from another consumer, and its stats when stopped by SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -58,16 +59,20 @@ async function main(): Promise<void> {
   });
   const batchSize = Number(values['batch-size']);
   let claimed = 0;
-  let committed = false;
+  let announced = false;
+  const announceReady = (): void => {
+    if (!announced) console.log(JSON.stringify({ consumer: source.consumer, ready: true }));
+    announced = true;
+  };
   const worker = await runWorker({
     source,
     handler: labels,
     store: new PrismaWorkerStore({ db, app: FEEDBACK_APP }),
     batchSize,
     maxInFlight: batchSize * 4,
+    onCaughtUp: announceReady,
     onCommit: () => {
-      if (!committed) console.log(JSON.stringify({ consumer: source.consumer, ready: true }));
-      committed = true;
+      announceReady();
       if (source.claimed !== claimed) {
         claimed = source.claimed;
         console.log(JSON.stringify({ consumer: source.consumer, claimed }));

@@ -2,7 +2,7 @@
  * kill -9 / restart loop for workers.
  *
  *   npm run moe -- tools/faults/src/kill-loop.ts -- --times 10 [--min-ms 200] [--max-ms 2000] [--ready <regex>]
- *     [--then stop|wait] [--seed N] [--restart-delay-ms 0] -- <worker command> [args...]
+ *     [--then stop|wait] [--seed N] [--restart-delay-ms 0] [--max-crashes N] -- <worker command> [args...]
  *
  * Prints each start, kill and exit, the worker's output prefixed with its run number, and last a JSON summary
  * line `{"killLoop":{...}}`. SIGINT/SIGTERM stop the loop and the current run gracefully (SIGTERM).
@@ -25,6 +25,7 @@ export function parseKillLoopArgs(argv: readonly string[]): KillLoopOptions {
       then: { type: 'string', default: 'stop' },
       seed: { type: 'string' },
       'restart-delay-ms': { type: 'string', default: '0' },
+      'max-crashes': { type: 'string' },
       'ready-timeout-ms': { type: 'string', default: '30000' },
     },
   });
@@ -44,6 +45,7 @@ export function parseKillLoopArgs(argv: readonly string[]): KillLoopOptions {
     readyPattern: values.ready === undefined ? undefined : new RegExp(values.ready),
     readyTimeoutMs: int('ready-timeout-ms', values['ready-timeout-ms']),
     restartDelayMs: int('restart-delay-ms', values['restart-delay-ms']),
+    maxCrashes: values['max-crashes'] === undefined ? undefined : int('max-crashes', values['max-crashes']),
     then: values.then,
     seed: values.seed === undefined ? undefined : int('seed', values.seed),
   };

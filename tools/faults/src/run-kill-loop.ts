@@ -16,6 +16,8 @@ export interface KillLoopOptions {
   readyPattern?: RegExp;
   /** A run not ready within this is killed anyway (the kill then lands during start-up). Default 30 s. */
   readyTimeoutMs?: number;
+  /** Runs that may exit by themselves with an error before the loop gives up. Default `times`. */
+  maxCrashes?: number;
   /** Pause between a kill and the restart. Default 0. */
   restartDelayMs?: number;
   /** After the last kill: `stop` leaves it dead; `wait` restarts it once more and waits for it to exit. Default `stop`. */
@@ -47,8 +49,8 @@ export interface KillLoopReport {
 /**
  * Starts a command, kill -9s its whole process group at random moments, restarts it, `times` times. The kill
  * goes to the process group so a worker behind `npm run` or a shell is killed too, not just its wrapper.
- * A run that exits by itself is restarted (and reported); one that exits 0 ends the loop, as there is nothing
- * left to interrupt. `stop()` on the returned handle ends the loop and the current run (SIGTERM, graceful).
+ * A run that exits by itself is reported and restarted, up to `maxCrashes` times; one that exits 0 ends the
+ * loop, as there is nothing left to interrupt. `stop()` on the returned handle ends the loop and the current run (SIGTERM, graceful).
  */
 export function runKillLoop(options: KillLoopOptions): { done: Promise<KillLoopReport>; stop(): void } {
   checkOptions(options);
@@ -81,6 +83,12 @@ export function runKillLoop(options: KillLoopOptions): { done: Promise<KillLoopR
     return { child, ready, exited };
   };
 
+  // Runs are detached (their own process group): if this process exits first, take the current one with it.
+  const orphanGuard = (): void => {
+    if (current && current.exitCode === null && current.signalCode === null) killGroup(current, 'SIGKILL');
+  };
+  process.on('exit', orphanGuard);
+
   const done = (async (): Promise<KillLoopReport> => {
     while (report.kills < options.times && !stopped) {
       const run = report.runs + 1;
@@ -99,7 +107,7 @@ export function runKillLoop(options: KillLoopOptions): { done: Promise<KillLoopR
         const { code, signal } = await exited;
         emit({ type: 'exit', run, code, signal, killedByLoop: false });
         if (!stopped) report.unplannedExits.push({ run, code, signal });
-        if (code === 0) return report;
+        if (code === 0 || report.unplannedExits.length >= (options.maxCrashes ?? options.times)) return report;
       }
       if (options.restartDelayMs) await delay(options.restartDelayMs);
     }
@@ -111,7 +119,7 @@ export function runKillLoop(options: KillLoopOptions): { done: Promise<KillLoopR
       report.finalExitCode = code;
     }
     return report;
-  })();
+  })().finally(() => process.off('exit', orphanGuard));
 
   return {
     done,

@@ -22,6 +22,8 @@ export interface JsonSchema {
   oneOf?: JsonSchema[];
 }
 
+const NAME_CANDIDATES = ['model', 'a', 'x1', 'default', 'elec', 'ctr', 'drift', 'mmoe', 'stream-1', 'A1', '1', 'abc_def', 'e1'];
+
 export function typesOf(s: JsonSchema): string[] {
   if (s.type === undefined) return [];
   return Array.isArray(s.type) ? s.type : [s.type];
@@ -59,8 +61,12 @@ export function validInstance(s: JsonSchema): unknown {
       return s.minimum !== undefined && s.minimum > -1e15 ? Math.ceil(s.minimum) : 1;
     case 'number':
       return s.minimum !== undefined && s.minimum > -1e15 ? s.minimum : s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 0.5;
-    case 'string':
-      return s.pattern !== undefined ? undefined : 'a'.repeat(Math.max(1, s.minLength ?? 1));
+    case 'string': {
+      if (s.pattern === undefined) return 'a'.repeat(Math.max(1, s.minLength ?? 1));
+      // Names are the common patterned strings: try a few plausible ones before giving up on the field.
+      const re = new RegExp(s.pattern, 'u');
+      return NAME_CANDIDATES.find((c) => re.test(c) && c.length >= (s.minLength ?? 0) && c.length <= (s.maxLength ?? Infinity));
+    }
     case 'boolean':
       return true;
     case 'null':

@@ -5,7 +5,7 @@ export function rawHttpCases(host: string): FuzzCase[] {
   const h = `Host: ${host}\r\n`;
   const cases: [string, string][] = [
     ['garbage request line', 'GARBAGE\r\n\r\n'],
-    ['HTTP/1.1 request line without version', 'GET /healthz\r\n\r\n'],
+    ['lower-case method', 'get /healthz HTTP/1.1\r\nHost: x\r\n\r\n'],
     ['invalid header name', `GET /api/x HTTP/1.1\r\n${h}Bad Header: x\r\n\r\n`],
     ['control character in header value', `GET /api/x HTTP/1.1\r\n${h}X-A: a\u0001b\r\n\r\n`],
     ['64 kB header', `GET /api/x HTTP/1.1\r\n${h}X-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`],

@@ -4,6 +4,8 @@ import { createInterface } from 'node:readline';
 /** A service running in a child process, announced by a JSON line `{ready: true, url}` on its stdout. */
 export interface ChildService {
   readonly url: string;
+  /** The whole ready line (services may announce more, e.g. an API key). */
+  readonly ready: Readonly<Record<string, unknown>>;
   readonly process: ChildProcess;
   /** Everything the child wrote to stderr so far (for failure messages). */
   stderr(): string;
@@ -26,16 +28,16 @@ export async function startChildService(script: string, options: { args?: readon
     err = (err + d.toString('utf8')).slice(-20_000);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not report ready within ${options.timeoutMs ?? 60_000} ms; stderr:\n${err}`)), options.timeoutMs ?? 60_000);
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.on('line', (line) => {
       if (!line.startsWith('{')) return;
       try {
-        const msg = JSON.parse(line) as { ready?: unknown; url?: unknown };
+        const msg = JSON.parse(line) as Record<string, unknown>;
         if (msg.ready === true && typeof msg.url === 'string') {
           clearTimeout(timer);
-          resolve(msg.url);
+          resolve(msg);
         }
       } catch {
         // Not our line (a log line that happens to start with '{'): keep waiting.
@@ -47,7 +49,8 @@ export async function startChildService(script: string, options: { args?: readon
     });
   });
   return {
-    url,
+    url: ready.url as string,
+    ready,
     process: child,
     stderr: () => err,
     async stop(graceMs = 10_000) {

@@ -3,3 +3,4 @@ export { summarize, percentile, type LatencySummary } from './percentiles.js';
 export { trivialApp } from './trivial-app.js';
 export { parseArgs, numberArg } from './cli-args.js';
 export { startChildService, residentMemoryBytes, type ChildService } from './child-service.js';
+export { benchmarkTrivialService, type ServiceBenchmarkResult } from './service-benchmark.js';

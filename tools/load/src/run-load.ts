@@ -1,4 +1,4 @@
-import autocannon from 'autocannon';
+import { autocannon, type AutocannonResult } from './autocannon-api.js';
 import { summarize, type LatencySummary } from './percentiles.js';
 
 export interface LoadOptions {
@@ -40,7 +40,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
   const connections = options.connections ?? Math.min(50, Math.max(1, Math.ceil(options.rps / 20)));
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+  const result = await new Promise<AutocannonResult>((resolve, reject) => {
     const inst = autocannon(
       {
         url: options.url,
@@ -64,7 +64,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     targetRps: options.rps,
     durationSeconds: options.durationSeconds,
     requests: latencies.length,
-    achievedRps: latencies.length / options.durationSeconds,
+    // autocannon's own elapsed time (seconds), which includes connection set-up and the last responses.
+    achievedRps: latencies.length / (result.duration > 0 ? result.duration : options.durationSeconds),
     latency: summarize(latencies),
     statusCounts,
     errors: result.non2xx + result.errors + result.timeouts,

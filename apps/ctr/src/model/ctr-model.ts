@@ -35,9 +35,12 @@ export abstract class CtrModel extends Module {
   readonly inputDim: number;
   /** Width of the field-embedding part of x (what AdaptDHM routes on). */
   readonly embeddingWidth: number;
+  /** Per-task logit offset shared by every architecture; initialised to the training prior's log-odds. */
+  private readonly outputBias: tf.Variable;
 
   constructor(readonly layout: EncodedLayout, readonly config: ModelConfig) {
     super();
+    this.outputBias = this.addParam('outputBias', tf.zeros([layout.tasks.length]));
     this.table = new EmbeddingTable(layout.tableRows, layout.embeddingDim, deriveSeed(config.seed, 'embedding'));
     this.embeddingWidth = layout.numFields * layout.embeddingDim + layout.sequences.length * layout.embeddingDim;
     this.inputDim = this.embeddingWidth + layout.numDense;
@@ -80,7 +83,23 @@ export abstract class CtrModel extends Module {
   }
 
   forward(inputs: ModelInputs, ctx: ForwardContext): tf.Tensor2D {
-    return this.logits(this.embed(inputs), inputs, ctx);
+    return tf.add(this.logits(this.embed(inputs), inputs, ctx), this.outputBias);
+  }
+
+  /**
+   * Sets the output offset to logit(rate) per task (rates of a chained task: conditional on its parent), so
+   * training starts calibrated to the base rate instead of p = 0.5 — at 1–10 % CTR, learning that offset at
+   * Adam's step size would otherwise take most of a short run.
+   */
+  setOutputPrior(rates: number[]): void {
+    if (rates.length !== this.numTasks) throw new Error(`setOutputPrior: expected ${this.numTasks} rates, got ${rates.length}`);
+    const logits = rates.map((r, t) => {
+      if (!(r > 0 && r < 1)) throw new Error(`setOutputPrior: rate of task '${this.layout.tasks[t].name}' expected in (0, 1), got ${r}`);
+      return Math.log(r / (1 - r));
+    });
+    const value = tf.tensor1d(logits);
+    this.outputBias.assign(value);
+    value.dispose();
   }
 
   /** Host gather of the batch's embedding rows plus the input tensors (caller disposes with `disposeInputs`). */

@@ -22,6 +22,8 @@ export interface TrainOptions {
   /** Early stopping on the validation logloss of the first task; the best epoch's weights are kept. */
   validation?: EncodedBatch;
   patience?: number;
+  /** Start each task's output at the training base rate (default true; off when fine-tuning). */
+  initOutputPrior?: boolean;
   onStep?: (e: { epoch: number; step: number; steps: number; loss: number }) => void;
   onEpoch?: (e: EpochReport) => void;
 }
@@ -47,28 +49,59 @@ function snapshot(model: CtrModel): { weights: Record<string, tf.Tensor>; table:
   return { weights: model.getWeights(), table: model.table.data.slice() };
 }
 
+/** Positive rate per task on labelled rows (a chained task's rate is conditional on its parent), clamped to (1e-4, 1 − 1e-4). */
+export function priorRates(batch: EncodedBatch, tasks: readonly { chainOf: number }[]): number[] {
+  const mean = (t: number, parentOnly: number) => {
+    let s = 0;
+    let n = 0;
+    for (let i = 0; i < batch.size; i++) {
+      const y = batch.labels[t][i];
+      if (Number.isNaN(y) || (parentOnly >= 0 && batch.labels[parentOnly][i] !== 1)) continue;
+      s += y;
+      n++;
+    }
+    return n ? s / n : 0.5;
+  };
+  return tasks.map((task, t) => Math.min(1 - 1e-4, Math.max(1e-4, mean(t, task.chainOf))));
+}
+
 /** One optimizer step on one mini-batch; returns the loss. */
 export async function trainStep(model: CtrModel, batch: EncodedBatch, optimizer: tf.Optimizer, sparse: SparseOptimizerOptions): Promise<number> {
   const { inputs, gathered } = model.prepareInputs(batch);
   const { y, mask } = labelTensors(batch.labels, batch.size);
   const ctx: ForwardContext = { training: true, stateUpdates: [] };
+  let fieldsLeaf: tf.Variable | undefined;
+  let seqLeaf: tf.Variable | undefined;
   try {
     inputs.plan = await model.plan(inputs, true);
-    const leaves: tf.Tensor[] = [inputs.fields, ...(inputs.seq ? [inputs.seq] : [])];
+    // The embedding leaves become (temporary) variables so one variableGrads call differentiates them with the
+    // model's variables; variableGrads also tolerates variables a batch never reaches (towers of absent domains).
+    fieldsLeaf = tf.variable(inputs.fields, true);
+    seqLeaf = inputs.seq ? tf.variable(inputs.seq, true) : undefined;
+    const leafInputs = { ...inputs, fields: fieldsLeaf as tf.Tensor as tf.Tensor2D, seq: seqLeaf as tf.Tensor as tf.Tensor3D | undefined };
     const vars = model.trainableVariables();
-    const { value, grads } = tf.tidy(() => tf.valueAndGrads((..._xs: tf.Tensor[]) => multiTaskLoss(model.forward(inputs, ctx), y, mask, model.layout.tasks))([...leaves, ...vars]));
-    const named: tf.NamedTensorMap = {};
-    vars.forEach((v, i) => (named[v.name] = grads[leaves.length + i]));
-    optimizer.applyGradients(named);
-    const dFields = await grads[0].data();
-    const dSeq = inputs.seq ? await grads[1].data() : new Float32Array(0);
+    const { value, grads } = tf.variableGrads(() => multiTaskLoss(model.forward(leafInputs, ctx), y, mask, model.layout.tasks), [fieldsLeaf, ...(seqLeaf ? [seqLeaf] : []), ...vars]);
+    const { [fieldsLeaf.name]: dFieldsT, ...rest } = grads;
+    const dSeqT = seqLeaf ? rest[seqLeaf.name] : undefined;
+    if (seqLeaf) delete rest[seqLeaf.name];
+    // tfjs optimizers key their moment slots by position in this map, so every variable must appear in the
+    // same order every step: variables the batch did not reach get a zero gradient.
+    const zeros: tf.Tensor[] = [];
+    const ordered: tf.NamedTensorMap = {};
+    for (const v of vars) ordered[v.name] = rest[v.name] ?? zeros[zeros.push(tf.zerosLike(v)) - 1];
+    optimizer.applyGradients(ordered);
+    tf.dispose(zeros);
+    const dFields = await dFieldsT.data();
+    const dSeq = dSeqT ? await dSeqT.data() : new Float32Array(inputs.seq ? inputs.seq.size : 0);
     model.table.step(gathered, dFields, dSeq, sparse);
     applyStateUpdates(ctx);
     const loss = (await value.data())[0];
-    tf.dispose([value, ...grads]);
+    tf.dispose([value, ...Object.values(grads)]);
     return loss;
   } finally {
     for (const u of ctx.stateUpdates) u.value.dispose();
+    fieldsLeaf?.dispose();
+    seqLeaf?.dispose();
     disposeInputs(inputs);
     tf.dispose([y, mask]);
   }
@@ -78,6 +111,7 @@ export async function trainStep(model: CtrModel, batch: EncodedBatch, optimizer:
 export async function trainModel(model: CtrModel, train: EncodedBatch, options: TrainOptions): Promise<TrainResult> {
   if (train.size === 0) throw new Error('trainModel: the training split is empty');
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`trainModel: batchSize expected a positive integer, got ${options.batchSize}`);
+  if (options.initOutputPrior ?? true) model.setOutputPrior(priorRates(train, model.layout.tasks));
   const optimizer = tf.train.adam(options.learningRate);
   const sparse: SparseOptimizerOptions = { kind: options.embeddingOptimizer ?? 'adam', learningRate: options.embeddingLearningRate ?? options.learningRate };
   const rng = new Rng(options.seed);

@@ -1,5 +1,5 @@
-import { argmax, HoeffdingTree, type HoeffdingTreeOptions, type Schema } from '@moe/stream';
-import { bceGradient, MlpRouter, type RouterActivations } from './mlp-router.js';
+import { argmax, HoeffdingTree, treeFromState, treeState, type HoeffdingTreeOptions, type Schema, type TreeState } from '@moe/stream';
+import { bceGradient, MlpRouter, type MlpRouterState, type RouterActivations } from './mlp-router.js';
 import type { LearnerStats, StreamLearner } from './stream-learner.js';
 
 /** The experts of DriftMoE: CapyMOA HoeffdingTree(grace_period=50, confidence=1e-7), pre-pruning off. */
@@ -44,7 +44,9 @@ export class DriftMoeData implements StreamLearner {
     options: DriftMoeDataOptions = {},
     protected readonly expertOptions: HoeffdingTreeOptions = DRIFTMOE_EXPERT_TREE,
   ) {
-    this.options = { experts: 12, topK: 3, batchSize: 256, lr: 2e-3, seed: 1, hidden1: 256, hidden2: 128, ...options };
+    const o = options;
+    // Only the known keys: subclasses pass their own options through here too.
+    this.options = { experts: o.experts ?? 12, topK: o.topK ?? 3, batchSize: o.batchSize ?? 256, lr: o.lr ?? 2e-3, seed: o.seed ?? 1, hidden1: o.hidden1 ?? 256, hidden2: o.hidden2 ?? 128 };
     const { experts: n, topK, batchSize } = this.options;
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`DriftMoeData.experts: expected a positive integer, got ${n}`);
     if (!Number.isInteger(topK) || topK < 1 || topK > n) throw new RangeError(`DriftMoeData.topK: expected an integer 1..${n}, got ${topK}`);
@@ -133,14 +135,45 @@ export class DriftMoeData implements StreamLearner {
     return { expertUsage: [...this.usage], driftDetections: 0, driftPositions: [] };
   }
 
-  getState(): unknown {
-    throw new Error('DriftMoeData.getState: not implemented yet');
+  getState(): DriftMoeDataState {
+    const pending = Array.from({ length: this.batchFill }, (_, b) => ({ x: Array.from(this.batch[b].x), h1: Array.from(this.batch[b].h1), h2: Array.from(this.batch[b].h2), logits: Array.from(this.batch[b].logits), grad: Array.from(this.batchGrads[b]) }));
+    return { method: this.method, options: this.options, router: this.router.getState(), experts: this.experts.map(treeState), pending, usage: [...this.usage], seen: this.seen };
+  }
+
+  /** Restores what `getState` captured (the learner must have been built with the same schema and options). */
+  setState(s: DriftMoeDataState): void {
+    if (s.experts.length !== this.experts.length) throw new RangeError(`DriftMoE state: expected ${this.experts.length} experts, got ${s.experts.length}`);
+    this.router.setState(s.router);
+    s.experts.forEach((t, i) => (this.experts[i] = treeFromState(this.schema, t)));
+    s.pending.forEach((p, b) => {
+      const act = this.batch[b];
+      act.x.set(p.x);
+      act.h1.set(p.h1);
+      act.h2.set(p.h2);
+      act.logits.set(p.logits);
+      this.batchGrads[b].set(p.grad);
+    });
+    this.batchFill = s.pending.length;
+    this.usage.splice(0, this.usage.length, ...s.usage);
+    this.seen = s.seen;
+    this.lastX = null;
   }
 
   /** The prediction made by the last `predict` call. */
   get lastPredicted(): number {
     return this.lastPrediction;
   }
+}
+
+export interface DriftMoeDataState {
+  method: string;
+  options: Required<DriftMoeDataOptions>;
+  router: MlpRouterState;
+  experts: TreeState[];
+  /** Router batch collected since the last Adam step (activations + BCE gradients). */
+  pending: { x: number[]; h1: number[]; h2: number[]; logits: number[]; grad: number[] }[];
+  usage: number[];
+  seen: number;
 }
 
 /** Indices of the k largest values, largest first; ties keep the lower index first (torch.topk on CPU). */

@@ -1,5 +1,5 @@
-import { AdwinChangeDetector, argmax, HoeffdingTree, JavaRandom, poisson, type Schema } from '@moe/stream';
-import { DRIFTMOE_EXPERT_TREE, DriftMoeData, type DriftMoeDataOptions } from './drift-moe-data.js';
+import { Adwin, AdwinChangeDetector, argmax, HoeffdingTree, JavaRandom, poisson, type AdwinState, type JavaRandomState, type Schema } from '@moe/stream';
+import { DRIFTMOE_EXPERT_TREE, DriftMoeData, type DriftMoeDataOptions, type DriftMoeDataState } from './drift-moe-data.js';
 import { recordDrift, type LearnerStats } from './stream-learner.js';
 
 export interface DriftMoePlusOptions extends DriftMoeDataOptions {
@@ -29,7 +29,7 @@ export class DriftMoePlus extends DriftMoeData {
   private count = 0;
   private readonly scaled: Float64Array;
   private readonly detectors: (AdwinChangeDetector | null)[];
-  private readonly bagRandom: JavaRandom;
+  private bagRandom: JavaRandom;
   private readonly mix: Float64Array;
   private readonly driftStats: LearnerStats = { expertUsage: [], driftDetections: 0, driftPositions: [] };
 
@@ -100,6 +100,35 @@ export class DriftMoePlus extends DriftMoeData {
     }
   }
 
+  override getState(): DriftMoePlusState {
+    return {
+      ...super.getState(),
+      plus: this.plus,
+      inputStats: { count: this.count, mean: Array.from(this.mean), m2: Array.from(this.m2) },
+      detectors: this.detectors.map((d) => (d ? d.adwin.getState() : null)),
+      bagRandom: this.bagRandom.getState(),
+      drifts: { ...this.driftStats, driftPositions: [...this.driftStats.driftPositions] },
+    };
+  }
+
+  override setState(s: DriftMoePlusState): void {
+    super.setState(s);
+    this.count = s.inputStats.count;
+    this.mean.set(s.inputStats.mean);
+    this.m2.set(s.inputStats.m2);
+    s.detectors.forEach((d, i) => {
+      let det: AdwinChangeDetector | null = null;
+      if (d) {
+        det = new AdwinChangeDetector(this.plus.driftDelta);
+        det.adwin = Adwin.fromState(d);
+      }
+      this.detectors[i] = det;
+    });
+    this.bagRandom = JavaRandom.fromState(s.bagRandom);
+    this.driftStats.driftDetections = s.drifts.driftDetections;
+    this.driftStats.driftPositions = [...s.drifts.driftPositions];
+  }
+
   override stats(): LearnerStats {
     return { ...super.stats(), driftDetections: this.driftStats.driftDetections, driftPositions: [...this.driftStats.driftPositions] };
   }
@@ -112,4 +141,12 @@ function pick(o: DriftMoePlusOptions): Partial<DriftMoePlus['plus']> {
   if (o.lambda !== undefined) out.lambda = o.lambda;
   if (o.driftDelta !== undefined) out.driftDelta = o.driftDelta;
   return out;
+}
+
+export interface DriftMoePlusState extends DriftMoeDataState {
+  plus: DriftMoePlus['plus'];
+  inputStats: { count: number; mean: number[]; m2: number[] };
+  detectors: (AdwinState | null)[];
+  bagRandom: JavaRandomState;
+  drifts: LearnerStats;
 }

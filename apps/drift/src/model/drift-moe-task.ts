@@ -1,6 +1,6 @@
-import { HoeffdingTree, type Schema } from '@moe/stream';
+import { HoeffdingTree, treeFromState, treeState, type Schema, type TreeState } from '@moe/stream';
 import { DRIFTMOE_EXPERT_TREE, topIndices } from './drift-moe-data.js';
-import { bceGradient, MlpRouter, type RouterActivations } from './mlp-router.js';
+import { bceGradient, MlpRouter, type MlpRouterState, type RouterActivations } from './mlp-router.js';
 import type { LearnerStats, StreamLearner } from './stream-learner.js';
 
 export interface DriftMoeTaskOptions {
@@ -35,7 +35,7 @@ export class DriftMoeTask implements StreamLearner {
 
   constructor(
     readonly schema: Schema,
-    options: DriftMoeTaskOptions = {},
+    readonly options: DriftMoeTaskOptions = {},
   ) {
     this.numClasses = schema.classAttribute.values.length;
     this.outputs = options.outputs ?? this.numClasses;
@@ -91,7 +91,24 @@ export class DriftMoeTask implements StreamLearner {
     return { expertUsage: [...this.usage], driftDetections: 0, driftPositions: [] };
   }
 
-  getState(): unknown {
-    throw new Error('DriftMoeTask.getState: not implemented yet');
+  getState(): DriftMoeTaskState {
+    return { method: this.method, options: this.options, router: this.router.getState(), experts: this.experts.map(treeState), usage: [...this.usage] };
   }
+
+  setState(s: DriftMoeTaskState): void {
+    if (s.experts.length !== this.experts.length) throw new RangeError(`DriftMoE-Task state: expected ${this.experts.length} experts, got ${s.experts.length}`);
+    this.router.setState(s.router);
+    const binarySchema = this.experts[0].schema;
+    s.experts.forEach((t, i) => (this.experts[i] = treeFromState(binarySchema, t)));
+    this.usage.splice(0, this.usage.length, ...s.usage);
+    this.lastX = null;
+  }
+}
+
+export interface DriftMoeTaskState {
+  method: string;
+  options: DriftMoeTaskOptions;
+  router: MlpRouterState;
+  experts: TreeState[];
+  usage: number[];
 }

@@ -1,4 +1,4 @@
-import { AdaptiveRandomForest, HoeffdingTree, type AdaptiveRandomForestOptions, type HoeffdingTreeOptions, type Schema } from '@moe/stream';
+import { AdaptiveRandomForest, HoeffdingTree, treeFromState, treeState, type AdaptiveRandomForestOptions, type ArfState, type HoeffdingTreeOptions, type Schema, type TreeState } from '@moe/stream';
 import type { LearnerStats, StreamLearner } from './stream-learner.js';
 
 /** A single Hoeffding tree (MOA defaults) as a stream learner. */
@@ -10,8 +10,16 @@ export class HoeffdingTreeLearner extends HoeffdingTree implements StreamLearner
   stats(): LearnerStats {
     return { expertUsage: [], driftDetections: 0, driftPositions: [] };
   }
-  getState(): unknown {
-    throw new Error('HoeffdingTreeLearner.getState: not implemented yet');
+  getState(): { method: 'ht'; tree: TreeState } {
+    return { method: 'ht', tree: treeState(this) };
+  }
+  static fromState(schema: Schema, s: { tree: TreeState }): HoeffdingTreeLearner {
+    const t = treeFromState(schema, s.tree);
+    const l = new HoeffdingTreeLearner(schema, s.tree.options);
+    l.root = t.root;
+    l.random = t.random;
+    l.splits = t.splits;
+    return l;
   }
 }
 
@@ -24,7 +32,14 @@ export class ArfLearner extends AdaptiveRandomForest implements StreamLearner {
   stats(): LearnerStats {
     return { expertUsage: [], driftDetections: this.driftDetections, driftPositions: [...this.driftPositions] };
   }
-  getState(): unknown {
-    throw new Error('ArfLearner.getState: not implemented yet');
+  override getState(): ArfState & { method: 'arf' } {
+    return { method: 'arf', ...super.getState() };
+  }
+  static restore(schema: Schema, s: ArfState): ArfLearner {
+    const src = AdaptiveRandomForest.fromState(schema, s);
+    const l = new ArfLearner(schema, { ...s.options, ensembleSize: 1 });
+    Object.assign(l, { options: src.options, members: src.members, random: src.random, instancesSeen: src.instancesSeen, driftDetections: src.driftDetections, warningDetections: src.warningDetections });
+    l.driftPositions.splice(0, l.driftPositions.length, ...src.driftPositions);
+    return l;
   }
 }

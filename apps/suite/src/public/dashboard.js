@@ -76,7 +76,7 @@
       data: { datasets: series.map((s, i) => ({ label: s.name, data: s.points.map(([x, y]) => ({ x, y })), borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], pointRadius: s.points.length > 60 ? 0 : 2, borderWidth: 1.5, tension: 0.15 })) },
       options: { animation: false, maintainAspectRatio: false, parsing: true,
         plugins: { title: { display: true, text: title }, legend: { display: series.length > 1 } },
-        scales: { x: { type: 'linear', title: { display: !!(opts && opts.xLabel), text: (opts && opts.xLabel) || '' } }, y: { title: { display: !!(opts && opts.yLabel), text: (opts && opts.yLabel) || '' } } } },
+        scales: { x: { type: 'linear', ...(opts && opts.xMin !== undefined ? { min: opts.xMin } : {}), title: { display: !!(opts && opts.xLabel), text: (opts && opts.xLabel) || '' } }, y: { title: { display: !!(opts && opts.yLabel), text: (opts && opts.yLabel) || '' } } } },
     };
   }
   function barConfig(title, labels, datasets) {
@@ -123,8 +123,8 @@
       { label: 'requests', value: s.requests.total }, { label: '4xx', value: s.requests.clientErrors }, { label: '5xx', value: s.requests.serverErrors },
       { label: 'database', value: s.database },
     ]));
-    chartSlot(grid, 'platform:rate', () => lineConfig('requests per second', [{ name: 'req/s', points: rate(req) }], { xLabel: 'seconds' }));
-    chartSlot(grid, 'platform:rss', () => lineConfig('resident memory (MiB)', [{ name: 'RSS', points: mem.map((p) => [p.t - mem[0].t, p.v]) }], { xLabel: 'seconds' }));
+    chartSlot(grid, 'platform:rate', () => lineConfig('requests per second', [{ name: 'req/s', points: rate(req) }], { xLabel: 'seconds', xMin: 0 }));
+    chartSlot(grid, 'platform:rss', () => lineConfig('resident memory (MiB)', [{ name: 'RSS', points: mem.map((p) => [p.t - mem[0].t, p.v]) }], { xLabel: 'seconds', xMin: 0 }));
     sweep(grid);
   }
 
@@ -153,7 +153,7 @@
     if (o.streams.length) {
       parts.push(table(['stream', 'consumer', 'offset', 'events applied', 'updated'], o.streams.map((s) => [s.stream, s.consumer, s.offset, fmt(s.eventsApplied), new Date(s.updatedAt).toLocaleTimeString()])));
       const h = remember(`${o.name}:events`, events);
-      chartSlot(grid, `${o.name}:stream`, () => lineConfig('stream throughput (events/s, live)', [{ name: 'events/s', points: rate(h) }], { xLabel: 'seconds' }));
+      chartSlot(grid, `${o.name}:stream`, () => lineConfig('stream throughput (events/s, live)', [{ name: 'events/s', points: rate(h) }], { xLabel: 'seconds', xMin: 0 }));
     }
     body.replaceChildren(...parts);
     if (o.training) {

@@ -35,8 +35,9 @@
         plugins: { legend: { display: false }, title: { display: true, text: `${h.title}  (${lo.toPrecision(3)} … ${hi.toPrecision(3)})` },
           tooltip: { callbacks: { label: (ctx) => `${h.rowLabels[ctx.raw.y] ?? ctx.raw.y} × ${h.columnLabels[ctx.raw.x] ?? ctx.raw.x}: ${Number(ctx.raw.v).toPrecision(4)}` } } },
         scales: {
-          x: { type: 'linear', min: -0.5, max: cols - 0.5, grid: { display: false }, ticks: { stepSize: 1, autoSkip: false, callback: (v) => h.columnLabels[v] ?? '' } },
-          y: { type: 'linear', min: -0.5, max: rows - 0.5, reverse: true, grid: { display: false }, ticks: { stepSize: 1, autoSkip: false, callback: (v) => h.rowLabels[v] ?? '' } },
+          // Ticks at the cell centres (0, 1, …), not at the -0.5 … n-0.5 range ends a linear scale would pick.
+          x: { type: 'linear', min: -0.5, max: cols - 0.5, grid: { display: false }, afterBuildTicks: (axis) => { axis.ticks = h.columnLabels.map((_, i) => ({ value: i })); }, ticks: { autoSkip: false, callback: (v) => h.columnLabels[v] ?? '' } },
+          y: { type: 'linear', min: -0.5, max: rows - 0.5, reverse: true, grid: { display: false }, afterBuildTicks: (axis) => { axis.ticks = h.rowLabels.map((_, i) => ({ value: i })); }, ticks: { autoSkip: false, callback: (v) => h.rowLabels[v] ?? '' } },
         },
       },
     };

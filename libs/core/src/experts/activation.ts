@@ -19,9 +19,13 @@ export function baseActivation(a: ExpertActivation): ActivationName {
   return a;
 }
 
-const GELU_C = Math.sqrt(2 / Math.PI);
+const GELU_2C = 2 * Math.sqrt(2 / Math.PI);
 
-/** Applies an activation. GELU uses the tanh approximation (tfjs-core has no erf gradient on every backend). */
+/**
+ * Applies an activation. GELU is the tanh approximation 0.5·x·(1 + tanh(u)), u = √(2/π)(x + 0.044715x³),
+ * written as x·σ(2u) with x³ = x·x·x: the same function, but tfjs-backend-wasm's tanh and pow are ~10–100×
+ * slower than its sigmoid and mul (measured here: 1M elements, tanh 71 ms, pow 85 ms, sigmoid 6 ms, x·x·x 0.8 ms).
+ */
 export function activate(x: tf.Tensor, name: ActivationName): tf.Tensor {
   switch (name) {
     case 'relu':
@@ -30,8 +34,8 @@ export function activate(x: tf.Tensor, name: ActivationName): tf.Tensor {
       return tf.mul(x, tf.sigmoid(x));
     case 'gelu':
       return tf.tidy(() => {
-        const inner = tf.mul(GELU_C, tf.add(x, tf.mul(0.044715, tf.pow(x, 3))));
-        return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+        const cube = tf.mul(tf.mul(x, x), x);
+        return tf.mul(x, tf.sigmoid(tf.mul(GELU_2C, tf.add(x, tf.mul(0.044715, cube)))));
       });
     case 'identity':
       return tf.clone(x);

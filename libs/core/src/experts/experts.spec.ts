@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { combine, computeDispatchPlan, disposeDispatchPlan, dispatch, type DispatchPlan } from '@moe/kernels';
 import { checkGradients, describeEachBackend, expectClose, expectNoLeaks, testBackends } from '@moe/testing';
 import { describe, expect, it } from 'vitest';
+import { activate } from './activation.js';
 import { BottleneckAdapters } from './bottleneck-adapters.js';
 import { DenseFfn } from './dense-ffn.js';
 import type { ExpertBank } from './expert-bank.js';
@@ -118,6 +119,19 @@ describeEachBackend('FfnExperts math', () => {
   });
 }, nonWebGpu);
 
+describe('activations', () => {
+  it('GELU is the tanh approximation 0.5·x·(1 + tanh(√(2/π)(x + 0.044715x³)))', async () => {
+    const xs = [-3, -1, -0.2, 0, 0.5, 1, 2.5];
+    const gelu = (x: number) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x ** 3)));
+    const t = tf.tensor1d(xs);
+    const y = activate(t, 'gelu');
+    await expectClose(y, xs.map(gelu), { atol: 1e-6, rtol: 1e-5 });
+    const s = activate(t, 'swish');
+    await expectClose(s, xs.map((x) => x / (1 + Math.exp(-x))), { atol: 1e-6, rtol: 1e-5 });
+    tf.dispose([t, y, s]);
+  });
+});
+
 describe('expert config errors', () => {
   it('name the field, the expectation and the value', () => {
     expect(() => new FfnExperts({ numExperts: 0, inputDim: 4, hiddenDim: 2 })).toThrow(/FfnExperts: numExperts must be an integer ≥ 1; got 0/);
@@ -129,6 +143,15 @@ describe('expert config errors', () => {
     expect(() => ffn.apply(bad)).toThrow(/DenseFfn.apply: x last dimension must be 4; got shape \[3,5\]/);
     bad.dispose();
     ffn.dispose();
+  });
+
+  it('the variable-gradient check rejects a wrong gradient', async () => {
+    const v = tf.variable(tf.tensor1d([0.5, -1.5, 2]));
+    // d(v²)/dv is 2v; this op claims 3v.
+    const wrong = tf.customGrad((a) => ({ value: tf.square(a as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.mul(3, a as tf.Tensor)) })) as (a: tf.Tensor) => tf.Tensor;
+    await expect(checkVariableGradients(() => tf.sum(wrong(v)) as tf.Scalar, [v])).rejects.toThrow(/gradient of variable .* finite differences give/);
+    await checkVariableGradients(() => tf.sum(tf.square(v)) as tf.Scalar, [v]);
+    v.dispose();
   });
 
   it('LoRA and adapter experts start as a no-op (zero output projection)', async () => {

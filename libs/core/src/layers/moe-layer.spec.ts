@@ -6,6 +6,10 @@ import { FfnExperts } from '../experts/ffn-experts.js';
 import { checkVariableGradients, randomizeVariables } from '../experts/variable-gradients.spec-helper.js';
 import { SoftmaxRouter } from '../routers/softmax-router.js';
 import { TopKRouter } from '../routers/top-k-router.js';
+import { ExpertChoiceRouter } from '../routers/expert-choice-router.js';
+import { NullExpertRouter } from '../routers/null-expert-router.js';
+import { TopPRouter } from '../routers/top-p-router.js';
+import { disposeRouting, type Router } from '../routers/router.js';
 import { MoeLayer, type MoeForward } from './moe-layer.js';
 import { disposeRoutingStats, readRoutingStats } from '../telemetry/routing-stats.js';
 
@@ -109,6 +113,56 @@ describeEachBackend('MoeLayer', () => {
     x.dispose();
     layer.dispose();
   });
+});
+
+/** y_t = Σ over the routing's (token, expert, weight) triples of weight · FFN_e(x_t), computed per triple. */
+async function referenceOutput(router: Router, experts: FfnExperts, x: tf.Tensor2D): Promise<tf.Tensor2D> {
+  const r = router.route(x, { training: false });
+  const triples: [number, number, number][] = [];
+  if (r.mode === 'token-choice') {
+    const [idx, w] = [await r.indices.array(), await r.weights.array()];
+    idx.forEach((row, t) => row.forEach((e, j) => e >= 0 && triples.push([t, e, w[t][j]])));
+  } else if (r.mode === 'expert-choice') {
+    const [idx, w] = [await r.tokenIndices.array(), await r.weights.array()];
+    idx.forEach((row, e) => row.forEach((t, j) => triples.push([t, e, w[e][j]])));
+  }
+  disposeRouting(r);
+  const wts = experts.getWeights();
+  const out = tf.tidy(() => {
+    const rows = Array.from({ length: x.shape[0] }, () => tf.zeros([1, experts.outputDim]) as tf.Tensor);
+    for (const [t, e, w] of triples) {
+      const pick = (n: string) => tf.squeeze(tf.slice(wts[n], [e], [1]), [0]);
+      const h = tf.relu(tf.add(tf.matMul(tf.slice(x, [t, 0], [1, -1]), pick('w1') as tf.Tensor2D), pick('b1')));
+      rows[t] = tf.add(rows[t], tf.mul(w, tf.add(tf.matMul(h, pick('w2') as tf.Tensor2D), pick('b2'))));
+    }
+    return tf.concat(rows) as tf.Tensor2D;
+  });
+  tf.dispose(Object.values(wts));
+  return out;
+}
+
+describeEachBackend('MoeLayer with every routing mode', () => {
+  const routers: [string, () => Router][] = [
+    ['expert choice (each expert picks C tokens)', () => new ExpertChoiceRouter({ inputDim: D, numExperts: E, capacityFactor: 1, gateInitScale: 2, seed: 5 })],
+    ['top-p (a variable number of experts)', () => new TopPRouter({ inputDim: D, numExperts: E, threshold: 0.5, dropless: true, gateInitScale: 2, seed: 6 })],
+    ['null experts (slots routed to nothing)', () => new NullExpertRouter({ inputDim: D, numExperts: E, numNullExperts: 2, k: 2, dropless: true, gateInitScale: 2, seed: 7 })],
+  ];
+  for (const [name, make] of routers) {
+    it(`${name}: output equals the per-assignment reference`, async () => {
+      const router = make();
+      const experts = new FfnExperts({ numExperts: E, inputDim: D, hiddenDim: 5, activation: 'relu', seed: 8 });
+      const layer = new MoeLayer(router, experts);
+      const x = tf.randomNormal([10, D], 0, 1, 'float32', 3) as tf.Tensor2D;
+      const expected = await referenceOutput(router, experts, x);
+      await expectNoLeaks(async () => {
+        const f = layer.apply(x, { training: false });
+        await expectClose(f.output, expected, { atol: 1e-4, rtol: 1e-3 });
+        disposeForward(f);
+      });
+      tf.dispose([x, expected]);
+      layer.dispose();
+    });
+  }
 });
 
 describe('MoeLayer argument errors', () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { combine, computeDispatchPlan, disposeDispatchPlan, dispatch } from '@moe/kernels';
+import { combine, computeDispatchPlan, disposeDispatchPlan, dispatch, type DispatchPlan } from '@moe/kernels';
 import { DenseFfn } from '../experts/dense-ffn.js';
 import type { ExpertBank } from '../experts/expert-bank.js';
 import { checkNumber } from '../experts/check.js';
@@ -9,7 +9,7 @@ import { disposeRouting, type Router, type RouteOptions, type Routing } from '..
 import { DEFAULT_BALANCE, layerAuxLoss, type BalanceOptions } from './layer-losses.js';
 import { routingStats, type RoutingStats } from '../telemetry/routing-stats.js';
 import { moduleSpec } from './module-registry.js';
-import { toAssignment } from './routing-assignment.js';
+import { toAssignment, type Assignment } from './routing-assignment.js';
 import { flattenTokens } from './tokens.js';
 
 export interface MoeLayerOptions extends BalanceOptions {
@@ -76,30 +76,36 @@ export class MoeLayer extends Module {
     const { flat, restore, release } = flattenTokens('MoeLayer.apply', x, this.experts.inputDim);
     const T = flat.shape[0];
     const E = this.experts.numExperts;
-    let routing: Routing;
+    // Everything below is released in `finally`; on an exception the partial results are released too.
+    let routing: Routing | undefined;
+    let assignment: Assignment | undefined;
+    let plan: DispatchPlan | undefined;
+    const results: tf.Tensor[] = [];
+    let ok = false;
     try {
       routing = this.router.route(flat, { training: options.training, state: options.state, seed: options.seed, updateState: options.updateState, task: options.task });
-    } catch (e) {
-      release();
-      throw e;
-    }
-    const assignment = toAssignment(routing, T, E);
-    const capacity = routing.mode === 'token-choice' ? this.router.capacity(T, options.training) : routing.mode === 'expert-choice' ? routing.tokenIndices.shape[1] : undefined;
-    const plan = computeDispatchPlan(assignment.indices, E, { capacity });
-    try {
+      const r = routing;
+      assignment = toAssignment(r, T, E);
+      const weights = assignment.weights;
+      const capacity = r.mode === 'token-choice' ? this.router.capacity(T, options.training) : r.mode === 'expert-choice' ? r.tokenIndices.shape[1] : undefined;
+      const p = (plan = computeDispatchPlan(assignment.indices, E, { capacity }));
       const output = tf.tidy(() => {
         const h = this.experts.preDispatch(flat);
-        const y = combine(this.experts.forwardGrouped(dispatch(h, plan), plan), assignment.weights, plan);
-        return restore(this.shared ? tf.add(y, this.shared.apply(flat)) as tf.Tensor2D : y);
+        const y = combine(this.experts.forwardGrouped(dispatch(h, p), p), weights, p);
+        return restore(this.shared ? (tf.add(y, this.shared.apply(flat)) as tf.Tensor2D) : y);
       });
-      const aux = layerAuxLoss(routing, assignment, this.balance, this.router.providesBalanceLoss);
-      const stats = routingStats(routing, routing.mode === 'dense' ? { keepTop1: options.keepTop1 } : { capacity, counts: plan.counts, dropped: plan.dropped, keepTop1: options.keepTop1 });
-      const state = routing.mode === 'token-choice' && routing.state ? tf.clone(routing.state) : undefined;
+      results.push(output);
+      const aux = layerAuxLoss(r, assignment, this.balance, this.router.providesBalanceLoss);
+      results.push(aux.total, ...Object.values(aux.parts));
+      const stats = routingStats(r, r.mode === 'dense' ? { keepTop1: options.keepTop1 } : { capacity, counts: p.counts, dropped: p.dropped, keepTop1: options.keepTop1 });
+      const state = r.mode === 'token-choice' && r.state ? tf.clone(r.state) : undefined;
+      ok = true;
       return state ? { output, aux, stats, state } : { output, aux, stats };
     } finally {
-      disposeDispatchPlan(plan);
-      tf.dispose([assignment.indices, assignment.weights]);
-      disposeRouting(routing);
+      if (!ok) tf.dispose(results);
+      if (plan) disposeDispatchPlan(plan);
+      if (assignment) tf.dispose([assignment.indices, assignment.weights]);
+      if (routing) disposeRouting(routing);
       release();
     }
   }

@@ -32,14 +32,19 @@ export function toAssignment(routing: Routing, numTokens: number, numExperts: nu
 }
 
 /**
- * [E, C] token choices → [T, E]: chosen[e, t] from a one-hot over tokens (E·C·T work; fine for layer-sized
- * batches, and it needs no scatter, whose gradient is missing on wasm and very slow on cpu).
+ * [E, C] token choices → [T, E]. Built from a 2-D one-hot over tokens and a block matrix (E·C·T work;
+ * fine for layer-sized batches) rather than a scatter, whose gradient is missing on wasm and very slow on
+ * cpu, and without rank-3 reductions of integer data, which tfjs-webgpu 4.22 miscompiles (its transpose of
+ * int32 — or cast-from-int32 — rank-3 tensors fails WGSL validation).
  */
 function expertChoiceAssignment(tokenIndices: tf.Tensor2D, weights: tf.Tensor2D, numTokens: number): Assignment {
-  const [e] = tokenIndices.shape;
-  const oneHot = oneHotFloat(tokenIndices, numTokens); // [E, C, T]
-  const chosen = tf.transpose(tf.sum(oneHot, 1)); // [T, E]
-  const w = tf.transpose(tf.sum(tf.mul(oneHot, tf.expandDims(weights, 2)), 1)); // [T, E]
+  const [e, c] = tokenIndices.shape;
+  const oneHot = oneHotFloat(tf.reshape(tokenIndices, [e * c]), numTokens); // [E·C, T]
+  // block[e, e·C + j] = 1: sums each expert's C rows.
+  const block = tf.tile(tf.reshape(tf.eye(e), [e, e, 1]), [1, 1, c]);
+  const blockOnes = tf.reshape(block, [e, e * c]);
+  const chosen = tf.transpose(tf.matMul(blockOnes, oneHot)); // [T, E]
+  const w = tf.transpose(tf.matMul(tf.mul(blockOnes, tf.reshape(weights, [1, e * c])), oneHot)); // [T, E]
   const ids = tf.tile(tf.reshape(tf.range(0, e, 1, 'int32'), [1, e]), [numTokens, 1]);
   const indices = tf.where(tf.greater(chosen, 0), ids, tf.fill([numTokens, e], -1, 'int32'));
   return { indices: indices as tf.Tensor2D, weights: w as tf.Tensor2D };

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { countIds } from '../routers/selection.js';
 
 /**
  * Which assignments count towards f_e, the fraction of tokens dispatched to expert e:
@@ -35,20 +36,14 @@ export function loadBalancingLoss(probs: tf.Tensor2D, indices: tf.Tensor2D, opti
     throw new Error(`loadBalancingLoss: options.tokenMask must have shape [${T}]; got [${options.tokenMask.shape}]`);
   }
   return tf.tidy(() => {
-    const counted = form === 'first-choice' ? tf.slice(indices, [0, 0], [T, 1]) : indices;
+    const counted = (form === 'first-choice' ? tf.slice(indices, [0, 0], [T, 1]) : indices) as tf.Tensor2D;
     const slots = counted.shape[1];
-    // oneHot of -1 is an all-zero row, so unrouted slots count for no expert.
-    let hits = tf.sum(tf.oneHot(tf.cast(counted, 'int32'), E), 1) as tf.Tensor2D; // [T, E]
-    let p: tf.Tensor2D = probs;
-    let denom: tf.Scalar = tf.scalar(T);
-    if (options.tokenMask) {
-      const m = tf.expandDims(options.tokenMask, 1);
-      hits = tf.mul(hits, m);
-      p = tf.mul(p, m);
-      denom = tf.maximum(tf.sum(options.tokenMask), 1);
-    }
-    const f = tf.div(tf.sum(hits, 0), tf.mul(denom, slots));
-    const P = tf.div(tf.sum(p, 0), denom);
+    const mask = options.tokenMask;
+    // Hard counts: no gradient flows through f (it comes from integer ids).
+    const counts = countIds(counted, E, mask);
+    const denom = mask ? tf.maximum(tf.sum(mask), 1) : tf.scalar(T);
+    const f = tf.div(counts, tf.mul(denom, slots));
+    const P = tf.div(tf.sum(mask ? tf.mul(probs, tf.expandDims(mask, 1)) : probs, 0), denom);
     return tf.mul(E, tf.sum(tf.mul(f, P))) as tf.Scalar;
   });
 }
@@ -67,7 +62,7 @@ export function nullAwareBalanceLoss(probsAll: tf.Tensor2D, indices: tf.Tensor2D
   }
   return tf.tidy(() => {
     const k = indices.shape[1];
-    const f = tf.div(tf.sum(tf.oneHot(tf.cast(indices, 'int32'), N), [0, 1]), T * k) as tf.Tensor1D;
+    const f = tf.div(countIds(indices, N), T * k) as tf.Tensor1D;
     const fReal = tf.slice(f, [0], [numReal]);
     const fNull = tf.slice(f, [numReal], [N - numReal]);
     const fAdj = tf.concat([fReal, tf.mul(tf.onesLike(fNull), tf.mean(fNull))]);

@@ -104,7 +104,7 @@ describeEachBackend('aux losses', () => {
   it('routing entropy: rows [.5,.5] and [1,0] → ln2/2', async () => {
     await expectClose(tf.tidy(() => routingEntropyLoss(tf.tensor2d([[0.5, 0.5], [1, 0]]))), [Math.LN2 / 2], { atol: 1e-6 });
   });
-}, ['cpu', 'wasm']);
+}, ['cpu', 'wasm', 'webgpu']);
 
 describe('aux loss arguments', () => {
   beforeAll(() => useBackend('cpu'));

@@ -2,31 +2,34 @@ import * as tf from '@tensorflow/tfjs-core';
 import { applyAllExperts, mixExperts } from '../experts/all-experts.js';
 import { checkInt } from '../experts/check.js';
 import { FfnExperts } from '../experts/ffn-experts.js';
-import { LoraExperts } from '../experts/lora-experts.js';
 import { tidyObject } from '../experts/tidy-object.js';
 import { Module, type ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
+import { FeatureGate } from '../routers/feature-gate.js';
+import { HierarchicalGates } from '../routers/hierarchical-gates.js';
+import { disposeRouting, type DenseRouting } from '../routers/router.js';
 import { ExpertNorm } from './expert-norm.js';
 import { checkFeatures, type MultiTaskForward } from './multitask-forward.js';
-import { TaskGate } from './task-gate.js';
+import { range, spreadColumns } from './spread-columns.js';
 
 export interface HomeConfig {
   inputDim: number;
   /** Tasks per meta-category, e.g. [2, 3]: tasks 0–1 in category 0 (watch time), 2–4 in category 1 (interactions). */
-  categoryTasks: number[];
-  /** Level 1: global shared experts (default 2) and experts per category (default 1). */
-  metaSharedExperts?: number;
-  metaCategoryExperts?: number;
-  /** Level 2: global shared (default 1), per-category shared (default 1), per-task (default 1) experts. */
-  sharedExperts?: number;
-  categorySharedExperts?: number;
-  taskExperts?: number;
+  tasksPerCategory: number[];
+  /** Level 1: global shared experts (default 4) and experts per category (default 2). */
+  metaShared?: number;
+  metaPerCategory?: number;
+  /** Level 2: global shared (default 2), per-category shared (default 2), per-task (default 1) experts. */
+  taskShared?: number;
+  taskPerCategory?: number;
+  taskSpecific?: number;
   expertHidden: number;
   outputDim: number;
-  /** LoRA rank l of the per-expert feature gates 2·σ(x·B·A) on the input (0 = off). Default 4. */
+  /** Rank l of each level-1 expert's feature gate v ⊙ 2σ(v·B·A) (0 = off). Default 4. */
   featureGateRank?: number;
-  /** Self-gates over each group's own experts (residual path for sparse tasks). Default true. */
-  selfGate?: boolean;
+  /** Add self-gates over each group's own experts (residual path for sparse tasks). Default true. */
+  selfGates?: boolean;
+  gateHidden?: number[];
   seed?: number;
 }
 
@@ -37,101 +40,91 @@ interface Level {
 
 /**
  * HoME (Wang et al. 2024, Kuaishou): a two-level hierarchy of gated experts. Level 1 (meta): global shared
- * experts and per-category experts; each category gate sees shared + its own experts (hierarchy mask), a
- * shared gate sees all. Level 2: global shared, category-shared and task experts; task t's gate sees
- * global + its category's + its own. Fixes for the three production anomalies: expert normalisation
- * (Swish(BN(·)), `ExpertNorm`), feature gates (per-expert privatised input, LoRA-factorised), self-gates
- * (σ for one own expert, softmax for several) added to the mixture.
+ * experts, then each category's experts; level 2: global shared, then each category's shared, then each
+ * task's experts — the order `HierarchicalGates` (the gates, with the hierarchy mask) scores them in. The
+ * three production fixes: expert normalisation Swish(BN(·)) (`ExpertNorm`), per-expert feature gates
+ * (`FeatureGate`, level 1), and self-gates whose residual over a group's own experts is added to its mixture.
+ * Global level-2 experts read the meta shared gate's output, category and task experts their category's.
  */
 export class Home extends Module {
   readonly kind = 'Home';
   readonly config: Required<HomeConfig>;
-  readonly numTasks: number;
-  private readonly taskCategory: number[];
+  readonly gates: HierarchicalGates;
   private readonly level1: Level;
   private readonly level2: Level;
-  private readonly featureGates: LoraExperts | undefined;
-  private readonly categoryGates: TaskGate[] = [];
-  private readonly categorySelfGates: TaskGate[] = [];
-  private readonly sharedGate: TaskGate;
-  private readonly taskGates: TaskGate[] = [];
-  private readonly taskSelfGates: TaskGate[] = [];
+  private readonly featureGates: FeatureGate[] = [];
 
   constructor(config: HomeConfig) {
     super();
     const owner = 'Home';
-    if (!Array.isArray(config.categoryTasks) || config.categoryTasks.length === 0) throw new Error(`${owner}: categoryTasks must be a non-empty array of task counts; got ${JSON.stringify(config.categoryTasks)}`);
-    config.categoryTasks.forEach((n, i) => checkInt(owner, `categoryTasks[${i}]`, n));
-    this.config = { metaSharedExperts: 2, metaCategoryExperts: 1, sharedExperts: 1, categorySharedExperts: 1, taskExperts: 1, featureGateRank: 4, selfGate: true, seed: 0, ...config, categoryTasks: [...config.categoryTasks] };
+    this.config = { metaShared: 4, metaPerCategory: 2, taskShared: 2, taskPerCategory: 2, taskSpecific: 1, featureGateRank: 4, selfGates: true, gateHidden: [], seed: 0, ...config };
     const c = this.config;
-    for (const f of ['metaSharedExperts', 'metaCategoryExperts', 'sharedExperts', 'categorySharedExperts', 'taskExperts', 'featureGateRank'] as const) checkInt(owner, f, c[f], 0);
-    checkInt(owner, 'metaCategoryExperts', c.metaCategoryExperts);
-    checkInt(owner, 'taskExperts', c.taskExperts);
-    const C = c.categoryTasks.length;
-    this.taskCategory = c.categoryTasks.flatMap((n, cat) => Array<number>(n).fill(cat));
-    this.numTasks = this.taskCategory.length;
+    checkInt(owner, 'featureGateRank', c.featureGateRank, 0);
     const s = (n: string) => deriveSeed(c.seed, n);
+    // The gates validate the hierarchy fields (tasksPerCategory, expert counts) and name them on error.
+    this.gates = this.addChild('gates', new HierarchicalGates({ inputDim: c.inputDim, taskInputDim: c.outputDim, tasksPerCategory: c.tasksPerCategory, metaShared: c.metaShared, metaPerCategory: c.metaPerCategory, taskShared: c.taskShared, taskPerCategory: c.taskPerCategory, taskSpecific: c.taskSpecific, gateHidden: c.gateHidden, seed: s('gates') }));
     const level = (name: string, inputDim: number, E: number): Level => ({
       experts: this.addChild(`${name}.experts`, new FfnExperts({ numExperts: E, inputDim, hiddenDim: c.expertHidden, outputDim: c.outputDim, activation: 'relu', seed: s(name) })),
       norm: this.addChild(`${name}.norm`, new ExpertNorm({ numExperts: E, channels: c.outputDim })),
     });
-    // Level 1 experts: [meta shared | category 0 | category 1 | …].
-    const E1 = c.metaSharedExperts + C * c.metaCategoryExperts;
-    this.level1 = level('level1', c.inputDim, E1);
-    // Feature gates start as the identity (LoRA's zero B → 2·σ(0) = 1).
-    this.featureGates = c.featureGateRank > 0 ? this.addChild('featureGates', new LoraExperts({ numExperts: E1, inputDim: c.inputDim, rank: c.featureGateRank, seed: s('featureGates') })) : undefined;
-    const metaShared = range(0, c.metaSharedExperts);
-    for (let cat = 0; cat < C; cat++) {
-      const own = range(c.metaSharedExperts + cat * c.metaCategoryExperts, c.metaCategoryExperts);
-      this.categoryGates.push(this.addChild(`categoryGate${cat}`, new TaskGate({ inputDim: c.inputDim, numExperts: E1, visible: [...metaShared, ...own], seed: s(`categoryGate${cat}`) })));
-      if (c.selfGate) this.categorySelfGates.push(this.addChild(`categorySelfGate${cat}`, new TaskGate({ inputDim: c.inputDim, numExperts: E1, visible: own, sigmoid: own.length === 1, seed: s(`categorySelfGate${cat}`) })));
+    const G = this.gates.numCategories;
+    this.level1 = level('level1', c.inputDim, c.metaShared + G * c.metaPerCategory);
+    this.level2 = level('level2', c.outputDim, c.taskShared + G * c.taskPerCategory + this.gates.numTasks * c.taskSpecific);
+    if (c.featureGateRank > 0) {
+      for (let e = 0; e < this.level1.experts.numExperts; e++) this.featureGates.push(this.addChild(`featureGate${e}`, new FeatureGate({ inputDim: c.inputDim, rank: c.featureGateRank, seed: s(`featureGate${e}`) })));
     }
-    this.sharedGate = this.addChild('sharedGate', new TaskGate({ inputDim: c.inputDim, numExperts: E1, seed: s('sharedGate') }));
-    // Level 2 experts: [global shared | category-shared per category | task experts per task].
-    const E2 = c.sharedExperts + C * c.categorySharedExperts + this.numTasks * c.taskExperts;
-    this.level2 = level('level2', c.outputDim, E2);
-    for (let t = 0; t < this.numTasks; t++) {
-      const cat = this.taskCategory[t];
-      const catShared = range(c.sharedExperts + cat * c.categorySharedExperts, c.categorySharedExperts);
-      const own = range(c.sharedExperts + C * c.categorySharedExperts + t * c.taskExperts, c.taskExperts);
-      this.taskGates.push(this.addChild(`taskGate${t}`, new TaskGate({ inputDim: c.outputDim, numExperts: E2, visible: [...range(0, c.sharedExperts), ...catShared, ...own], seed: s(`taskGate${t}`) })));
-      if (c.selfGate) this.taskSelfGates.push(this.addChild(`taskSelfGate${t}`, new TaskGate({ inputDim: c.outputDim, numExperts: E2, visible: own, sigmoid: own.length === 1, seed: s(`taskSelfGate${t}`) })));
-    }
+  }
+
+  get numTasks(): number {
+    return this.gates.numTasks;
   }
 
   apply(x: tf.Tensor2D, options: { training: boolean }): MultiTaskForward {
     checkFeatures('Home.apply', x, this.config.inputDim);
     const c = this.config;
-    const C = c.categoryTasks.length;
-    return tidyObject(() => {
-      // Level 1, every expert on its (feature-gated) view of x.
-      const inputs1 = this.featureGates ? tf.mul(tf.mul(2, tf.sigmoid(applyAllExperts(this.featureGates, x))), x) as tf.Tensor3D : x;
-      const y1 = this.level1.norm.apply(applyAllExperts(this.level1.experts, inputs1), options.training);
-      const z = Array.from({ length: C }, (_, cat) => this.gated(y1, this.categoryGates[cat].apply(x), this.categorySelfGates[cat]?.apply(x)));
-      const zShared = mixExperts(y1, this.sharedGate.apply(x));
-      // Level 2: global shared experts read the shared stream, category and task experts their category's.
-      const perExpert = [
-        ...Array<tf.Tensor2D>(c.sharedExperts).fill(zShared),
-        ...z.flatMap((zc) => Array<tf.Tensor2D>(c.categorySharedExperts).fill(zc)),
-        ...this.taskCategory.flatMap((cat) => Array<tf.Tensor2D>(c.taskExperts).fill(z[cat])),
-      ];
-      const y2 = this.level2.norm.apply(applyAllExperts(this.level2.experts, perExpert), options.training);
-      const weights = this.taskGates.map((g, t) => g.apply(z[this.taskCategory[t]]));
-      const outputs = weights.map((w, t) => this.gated(y2, w, this.taskSelfGates[t]?.apply(z[this.taskCategory[t]])));
-      return { outputs, aux: { total: tf.scalar(0), parts: {} }, gateUsage: tf.stack(weights.map((w) => tf.mean(w, 0))) as tf.Tensor2D };
-    });
-  }
-
-  /** Gate mixture plus, when present, the self-gate's residual over the group's own experts. */
-  private gated(y: tf.Tensor3D, weights: tf.Tensor2D, self: tf.Tensor2D | undefined): tf.Tensor2D {
-    return self ? (tf.add(mixExperts(y, weights), mixExperts(y, self)) as tf.Tensor2D) : mixExperts(y, weights);
+    const G = this.gates.numCategories;
+    const E1 = this.level1.experts.numExperts;
+    const E2 = this.level2.experts.numExperts;
+    const routings: DenseRouting[] = [];
+    const route = (r: DenseRouting) => (routings.push(r), r.weights);
+    try {
+      return tidyObject(() => {
+        // Level 1: every meta expert on its own (feature-gated) view of x, in one grouped pass.
+        const inputs1 = this.featureGates.length ? this.featureGates.map((g) => g.apply(x)) : x;
+        const y1 = this.level1.norm.apply(applyAllExperts(this.level1.experts, inputs1), options.training);
+        const meta = this.gates.routeMeta(x, { training: options.training });
+        const metaShared = range(0, c.metaShared);
+        const z = range(0, G).map((cat) => {
+          const own = range(c.metaShared + cat * c.metaPerCategory, c.metaPerCategory);
+          const mixed = mixExperts(y1, spreadColumns(route(meta.categories[cat]), [...metaShared, ...own], E1));
+          return c.selfGates ? (tf.add(mixed, mixExperts(y1, spreadColumns(this.gates.selfGate('meta', cat, x), own, E1))) as tf.Tensor2D) : mixed;
+        });
+        const zShared = mixExperts(y1, route(meta.shared));
+        // Level 2: global experts read the shared stream, category-shared and task experts their category's.
+        const taskCategory = range(0, this.numTasks).map((t) => this.gates.categoryOf(t));
+        const y2 = this.level2.norm.apply(applyAllExperts(this.level2.experts, [
+          ...Array<tf.Tensor2D>(c.taskShared).fill(zShared),
+          ...z.flatMap((zc) => Array<tf.Tensor2D>(c.taskPerCategory).fill(zc)),
+          ...taskCategory.flatMap((cat) => Array<tf.Tensor2D>(c.taskSpecific).fill(z[cat])),
+        ]), options.training);
+        const weights: tf.Tensor2D[] = [];
+        const outputs = taskCategory.map((cat, t) => {
+          const input = z[cat];
+          const own = range(c.taskShared + G * c.taskPerCategory + t * c.taskSpecific, c.taskSpecific);
+          const visible = [...range(0, c.taskShared), ...range(c.taskShared + cat * c.taskPerCategory, c.taskPerCategory), ...own];
+          const w = spreadColumns(route(this.gates.routeTask(t, input, { training: options.training })), visible, E2);
+          weights.push(w);
+          const mixed = mixExperts(y2, w);
+          return c.selfGates ? (tf.add(mixed, mixExperts(y2, spreadColumns(this.gates.selfGate('task', t, input), own, E2))) as tf.Tensor2D) : mixed;
+        });
+        return { outputs, aux: { total: tf.scalar(0), parts: {} }, gateUsage: tf.stack(weights.map((w) => tf.mean(w, 0))) as tf.Tensor2D };
+      });
+    } finally {
+      routings.forEach(disposeRouting);
+    }
   }
 
   getConfig(): ModuleConfig {
-    return { ...this.config, categoryTasks: [...this.config.categoryTasks] };
+    return { ...this.config, tasksPerCategory: [...this.config.tasksPerCategory], gateHidden: [...this.config.gateHidden] };
   }
-}
-
-function range(start: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => start + i);
 }

@@ -7,7 +7,8 @@ import { tidyObject } from '../experts/tidy-object.js';
 import { Module, type ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
 import { checkFeatures, type MultiTaskForward } from './multitask-forward.js';
-import { TaskGate } from './task-gate.js';
+import { MultiGateRouter } from '../routers/multi-gate-router.js';
+import { disposeRouting } from '../routers/router.js';
 
 export interface MmoeConfig {
   inputDim: number;
@@ -34,7 +35,7 @@ export class Mmoe extends Module {
   readonly kind = 'Mmoe';
   readonly config: Required<MmoeConfig>;
   readonly experts: FfnExperts;
-  private readonly gates: TaskGate[] = [];
+  readonly gates: MultiGateRouter;
 
   constructor(config: MmoeConfig) {
     super();
@@ -43,16 +44,23 @@ export class Mmoe extends Module {
     this.config = { activation: 'relu', gateHidden: [], sharedGate: false, seed: 0, ...config };
     const c = this.config;
     this.experts = this.addChild('experts', new FfnExperts({ numExperts: c.numExperts, inputDim: c.inputDim, hiddenDim: c.expertHidden, outputDim: c.outputDim, activation: c.activation, seed: deriveSeed(c.seed, 'experts') }));
-    for (let k = 0; k < (c.sharedGate ? 1 : c.numTasks); k++) {
-      this.gates.push(this.addChild(`gate${k}`, new TaskGate({ inputDim: c.inputDim, numExperts: c.numExperts, hidden: c.gateHidden, seed: deriveSeed(c.seed, `gate${k}`) })));
-    }
+    // OMoE = one gate for every task.
+    this.gates = this.addChild('gates', new MultiGateRouter({ inputDim: c.inputDim, numExperts: c.numExperts, numTasks: c.sharedGate ? 1 : c.numTasks, gateHidden: c.gateHidden, seed: deriveSeed(c.seed, 'gates') }));
   }
 
   apply(x: tf.Tensor2D): MultiTaskForward {
     checkFeatures('Mmoe.apply', x, this.config.inputDim);
+    const routings = this.gates.routeAll(x, { training: false });
+    try {
+      return this.mix(x, routings.map((r) => r.weights));
+    } finally {
+      routings.forEach(disposeRouting);
+    }
+  }
+
+  private mix(x: tf.Tensor2D, weights: tf.Tensor2D[]): MultiTaskForward {
     return tidyObject(() => {
       const y = applyAllExperts(this.experts, x);
-      const weights = this.gates.map((g) => g.apply(x));
       const outputs = Array.from({ length: this.config.numTasks }, (_, k) => mixExperts(y, weights[this.config.sharedGate ? 0 : k]));
       const gateUsage = tf.stack(Array.from({ length: this.config.numTasks }, (_, k) => tf.mean(weights[this.config.sharedGate ? 0 : k], 0))) as tf.Tensor2D;
       return { outputs, aux: { total: tf.scalar(0), parts: {} }, gateUsage };

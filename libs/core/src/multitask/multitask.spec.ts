@@ -52,7 +52,7 @@ describeEachBackend('multi-task blocks', () => {
     const f = m.apply(x);
     const w = m.getWeights();
     const expected = tf.tidy(() => {
-      const g = tf.softmax(tf.matMul(x, w['gate1.router.gate.w'] as tf.Tensor2D));
+      const g = tf.softmax(tf.matMul(x, w['gates.task1.gate.w'] as tf.Tensor2D));
       const parts = [0, 1, 2].map((e) => {
         const pick = (n: string) => tf.squeeze(tf.slice(w[`experts.${n}`], [e], [1]), [0]);
         const h = tf.relu(tf.add(tf.matMul(x, pick('w1') as tf.Tensor2D), pick('b1')));

@@ -1,7 +1,8 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { Module, type ModuleConfig } from '../module/module.js';
-import { SoftmaxRouter } from '../routers/softmax-router.js';
 import { disposeRouting } from '../routers/router.js';
+import { SoftmaxRouter } from '../routers/softmax-router.js';
+import { spreadColumns } from './spread-columns.js';
 
 export interface TaskGateConfig {
   inputDim: number;
@@ -11,15 +12,13 @@ export interface TaskGateConfig {
   visible?: number[];
   /** Hidden layers of the gate network (FuxiCTR MMoE: [128, 64]); default linear. */
   hidden?: number[];
-  /** σ(logit) per visible expert instead of a softmax (HoME's self-gate over a single own expert). */
-  sigmoid?: boolean;
   seed?: number;
 }
 
 /**
- * A softmax gate over a subset of a level's experts (MMoE, CGC, PLE, HoME gates), returning weights
- * [T, numExperts] with zeros on the experts it cannot see. The scores come from a dense `SoftmaxRouter`
- * over the visible experts, spread to their columns by a constant 0/1 matrix (differentiable everywhere).
+ * A softmax gate over a subset of a level's experts (CGC / PLE task and shared gates), returning weights
+ * [T, numExperts] with zeros on the experts it cannot see: a dense `SoftmaxRouter` over the visible experts,
+ * spread to their columns.
  */
 export class TaskGate extends Module {
   readonly kind = 'TaskGate';
@@ -27,10 +26,8 @@ export class TaskGate extends Module {
   readonly numExperts: number;
   readonly visible: number[];
   readonly hidden: number[];
-  readonly sigmoid: boolean;
   readonly seed: number;
   private readonly router: SoftmaxRouter;
-  private readonly spread: tf.Tensor2D;
 
   constructor(config: TaskGateConfig) {
     super();
@@ -38,34 +35,25 @@ export class TaskGate extends Module {
     this.numExperts = config.numExperts;
     this.visible = config.visible ?? Array.from({ length: config.numExperts }, (_, i) => i);
     this.hidden = config.hidden ?? [];
-    this.sigmoid = config.sigmoid ?? false;
     this.seed = config.seed ?? 0;
     const bad = this.visible.find((e) => !Number.isInteger(e) || e < 0 || e >= this.numExperts);
     if (bad !== undefined || this.visible.length === 0 || new Set(this.visible).size !== this.visible.length) {
       throw new Error(`TaskGate: visible must be distinct expert ids in [0, ${this.numExperts}); got [${this.visible}]`);
     }
     this.router = this.addChild('router', new SoftmaxRouter({ inputDim: this.inputDim, numExperts: this.visible.length, gateHidden: this.hidden, seed: this.seed }));
-    const m = new Float32Array(this.visible.length * this.numExperts);
-    this.visible.forEach((e, i) => (m[i * this.numExperts + e] = 1));
-    this.spread = tf.tensor2d(m, [this.visible.length, this.numExperts]);
   }
 
-  /** [T, numExperts] weights (softmax: rows sum to 1 over the visible experts). */
+  /** [T, numExperts] weights (rows sum to 1 over the visible experts). */
   apply(x: tf.Tensor2D): tf.Tensor2D {
     const r = this.router.route(x, { training: false });
     try {
-      return tf.tidy(() => tf.matMul(this.sigmoid ? tf.sigmoid(r.logits) : r.weights, this.spread) as tf.Tensor2D);
+      return spreadColumns(r.weights, this.visible, this.numExperts);
     } finally {
       disposeRouting(r);
     }
   }
 
-  override dispose(): void {
-    this.spread.dispose();
-    super.dispose();
-  }
-
   getConfig(): ModuleConfig {
-    return { inputDim: this.inputDim, numExperts: this.numExperts, visible: [...this.visible], hidden: [...this.hidden], sigmoid: this.sigmoid, seed: this.seed };
+    return { inputDim: this.inputDim, numExperts: this.numExperts, visible: [...this.visible], hidden: [...this.hidden], seed: this.seed };
   }
 }

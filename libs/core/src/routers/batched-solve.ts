@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { oneHotFloat } from './selection.js';
 
 /**
  * Solves A y = b for a batch of small symmetric positive-definite systems, A [B, n, n], b [B, n] → y [B, n],
@@ -17,11 +18,11 @@ export function solveSpd(A: tf.Tensor3D, b: tf.Tensor2D): tf.Tensor2D {
       const pivot = tf.slice(pivotRow, [0, 0, i], [B, 1, 1]);
       const normalized = tf.div(pivotRow, pivot);
       const factors = tf.slice(M, [0, 0, i], [B, n, 1]); // column i of every row
-      const isPivot = tf.reshape(tf.oneHot(tf.tensor1d([i], 'int32'), n), [1, n, 1]);
-      const notPivot = tf.sub(1, tf.cast(isPivot, 'float32'));
+      const isPivot = tf.reshape(oneHotFloat(tf.tensor1d([i], 'int32'), n), [1, n, 1]);
+      const notPivot = tf.sub(1, isPivot);
       // Eliminate column i from every other row, then put the normalised pivot row in place.
       const eliminated = tf.sub(M, tf.mul(tf.mul(factors, notPivot), normalized));
-      M = tf.add(tf.mul(eliminated, notPivot), tf.mul(tf.cast(isPivot, 'float32'), normalized)) as tf.Tensor3D;
+      M = tf.add(tf.mul(eliminated, notPivot), tf.mul(isPivot, normalized)) as tf.Tensor3D;
     }
     return tf.reshape(tf.slice(M, [0, 0, n], [B, n, 1]), [B, n]) as tf.Tensor2D;
   });

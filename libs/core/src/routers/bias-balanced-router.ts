@@ -4,7 +4,7 @@ import type { RouteOptions, TokenChoiceRouting } from './router.js';
 import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
 import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
 import { auxFromParts, tidyResult } from './aux.js';
-import { detached } from './selection.js';
+import { countIds, detached, oneHotFloat } from './selection.js';
 import { selectTopK } from './token-choice.js';
 import { checkBoolean, checkInt, checkNumber, checkOneOf } from './validate.js';
 
@@ -20,9 +20,16 @@ export interface BiasBalancedRouterConfig extends GatedRouterConfig, CapacityCon
   routeScale?: number;
   /** Bias update speed γ (V3: 0.001). */
   biasUpdateRate?: number;
+  /**
+   * Group-limited routing (V3 671B: 8 groups, 4 kept): experts are split into `numGroups` equal groups, each
+   * scored by the sum of its two best biased affinities; only the best `topKGroups` groups compete in the
+   * top-k. Default 1 group = no limit.
+   */
+  numGroups?: number;
+  topKGroups?: number;
 }
 
-const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'k', 'score', 'normalize', 'routeScale', 'biasUpdateRate'] as const;
+const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'k', 'score', 'normalize', 'routeScale', 'biasUpdateRate', 'numGroups', 'topKGroups'] as const;
 
 /**
  * Auxiliary-loss-free balancing (DeepSeek-V3; Wang et al. 2024): a per-expert bias b is added to the
@@ -39,6 +46,8 @@ export class BiasBalancedRouter extends GatedRouter {
   readonly normalize: boolean;
   readonly routeScale: number;
   readonly biasUpdateRate: number;
+  readonly numGroups: number;
+  readonly topKGroups: number;
   readonly capacityOptions: ResolvedCapacity;
   readonly bias: tf.Variable;
 
@@ -57,6 +66,14 @@ export class BiasBalancedRouter extends GatedRouter {
     checkNumber(this.kind, 'routeScale', this.routeScale, 0, Infinity, true);
     this.biasUpdateRate = config.biasUpdateRate ?? 1e-3;
     checkNumber(this.kind, 'biasUpdateRate', this.biasUpdateRate, 0);
+    this.numGroups = config.numGroups ?? 1;
+    checkInt(this.kind, 'numGroups', this.numGroups, 1, this.numExperts);
+    if (this.numExperts % this.numGroups !== 0) throw new Error(`${this.kind}: numGroups must divide numExperts (${this.numExperts}); got ${this.numGroups}`);
+    this.topKGroups = config.topKGroups ?? this.numGroups;
+    checkInt(this.kind, 'topKGroups', this.topKGroups, 1, this.numGroups);
+    if ((this.numExperts / this.numGroups) * this.topKGroups < this.k) {
+      throw new Error(`${this.kind}: topKGroups · (numExperts / numGroups) must be ≥ k = ${this.k}; got ${this.topKGroups} · ${this.numExperts / this.numGroups}`);
+    }
     this.capacityOptions = resolveCapacity(this.kind, config, { capacityFactor: 1.25, evalCapacityFactor: 2, minCapacity: 4, dropless: true });
     this.bias = this.addParam('bias', tf.zeros([this.numExperts]), false);
   }
@@ -75,7 +92,7 @@ export class BiasBalancedRouter extends GatedRouter {
     return tidyResult(() => {
       const logits = this.gate.apply(x);
       const s = this.score === 'sigmoid' ? tf.sigmoid(logits) : tf.softmax(logits);
-      const biased = detached((a, b) => tf.add(a, b), s, this.bias) as tf.Tensor2D;
+      const biased = detached((a, b) => this.limitGroups(tf.add(a, b) as tf.Tensor2D), s, this.bias);
       const { indices, weights: w } = selectTopK(biased, s, this.k, this.normalize);
       const weights = this.routeScale === 1 ? w : tf.mul<tf.Tensor2D>(w, this.routeScale);
       // Probabilities for losses/telemetry: the affinities normalised per token.
@@ -85,10 +102,24 @@ export class BiasBalancedRouter extends GatedRouter {
     });
   }
 
+  /** Selection scores with the experts outside the best `topKGroups` groups pushed to −∞ (V3 `Gate`). */
+  private limitGroups(biased: tf.Tensor2D): tf.Tensor2D {
+    if (this.topKGroups === this.numGroups) return biased;
+    const [T, E] = biased.shape;
+    const G = this.numGroups;
+    const perGroup = E / G;
+    const grouped = tf.reshape(biased, [T, G, perGroup]);
+    const groupScore = perGroup > 1 ? tf.sum(tf.topk(grouped, 2).values, 2) : tf.reshape(grouped, [T, G]);
+    const keptGroups = tf.topk(groupScore, this.topKGroups).indices; // [T, topKGroups]
+    const groupMask = tf.greater(tf.sum(oneHotFloat(keptGroups, G), 1), 0); // [T, G]
+    const expertMask = tf.reshape(tf.tile(tf.expandDims(groupMask, 2), [1, 1, perGroup]), [T, E]);
+    return tf.where(expertMask, biased, tf.fill([T, E], -Infinity)) as tf.Tensor2D;
+  }
+
   /** b ← b + γ·sign(mean load − load), load = assignments per expert in this batch. */
   private updateBias(indices: tf.Tensor2D): void {
     tf.tidy(() => {
-      const load = tf.sum(tf.cast(tf.oneHot(indices, this.numExperts), 'float32'), [0, 1]);
+      const load = countIds(indices, this.numExperts);
       this.bias.assign(tf.add(this.bias, tf.mul(this.biasUpdateRate, tf.sign(tf.sub(tf.mean(load), load)))));
     });
   }
@@ -102,6 +133,8 @@ export class BiasBalancedRouter extends GatedRouter {
       normalize: this.normalize,
       routeScale: this.routeScale,
       biasUpdateRate: this.biasUpdateRate,
+      numGroups: this.numGroups,
+      topKGroups: this.topKGroups,
     };
   }
 }

@@ -40,5 +40,5 @@ export type { FeatureGateConfig } from './feature-gate.js';
 export { routerFromConfig, registerRouter, routerKinds } from './registry.js';
 export { selectTopK, takeAlongRows } from './token-choice.js';
 export type { TopKSelection } from './token-choice.js';
-export { stopGradient, detached, pickColumns, scatterColumns, normalizeRows } from './selection.js';
+export { stopGradient, detached, pickColumns, scatterColumns, normalizeRows, countIds, oneHotFloat } from './selection.js';
 export { variablesAsInputs } from './variable-inputs.js';

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import type { JsonValue } from '../module/module.js';
 import type { RouteOptions, Router } from './router.js';
 import { SoftmaxRouter } from './softmax-router.js';
@@ -13,7 +13,6 @@ import { UncertaintyRouter } from './uncertainty-router.js';
 import { BiasBalancedRouter } from './bias-balanced-router.js';
 import { MultiGateRouter } from './multi-gate-router.js';
 import { ClusterRouter } from './cluster-router.js';
-import * as tfc from '@tensorflow/tfjs-core';
 
 /**
  * One entry per router configuration exercised by the shared contract spec (router-contract.spec.ts):
@@ -115,9 +114,9 @@ export function identityGate(r: Router): void {
   const weights = r.getWeights();
   const n = weights['gate.w'].shape[0];
   weights['gate.w'].dispose();
-  weights['gate.w'] = tfc.eye(n);
+  weights['gate.w'] = tf.eye(n);
   r.setWeights(weights);
-  tfc.dispose(Object.values(weights));
+  tf.dispose(Object.values(weights));
 }
 
 let recurrentState: tf.Tensor2D | undefined;
@@ -150,7 +149,7 @@ ROUTER_CASES.push(
     make: () => new RecurrentRouter({ inputDim: d, numExperts: E, hiddenSize: 5, seed: 10, ...spread }),
     options: (x) => {
       recurrentState?.dispose();
-      recurrentState = tfc.randomNormal([x.shape[0], 5], 0, 1, 'float32', 3) as tf.Tensor2D;
+      recurrentState = tf.randomNormal([x.shape[0], 5], 0, 1, 'float32', 3) as tf.Tensor2D;
       return { state: recurrentState };
     },
     disposeOptions: () => {
@@ -173,7 +172,7 @@ ROUTER_CASES.push(
   },
   {
     name: 'BiasBalancedRouter',
-    make: () => new BiasBalancedRouter({ inputDim: d, numExperts: E, k: 2, routeScale: 2.5, seed: 12, ...spread }),
+    make: () => new BiasBalancedRouter({ inputDim: d, numExperts: E, k: 2, routeScale: 2.5, numGroups: 2, topKGroups: 1, seed: 12, ...spread }),
     inputDim: d,
     numExperts: E,
     tokens: 6,

@@ -6,6 +6,7 @@ import { disposeRouting, type RouteOptions, type Router, type Routing } from './
 import { routerFromConfig } from './registry.js';
 import { variablesAsInputs } from './variable-inputs.js';
 import { ROUTER_CASES, type RouterCase } from './router-cases.js';
+import type { BackendName } from '@moe/runtime';
 
 /** Every tensor of a routing flattened into one vector, so one projection checks all of them. */
 function flatRouting(r: Routing): tf.Tensor {
@@ -52,6 +53,9 @@ async function checkShapes(c: RouterCase, r: Routing, T: number): Promise<void> 
     expect(r.weights.shape).toEqual([T, E]);
   }
 }
+
+// cpu and wasm always; MOE_ROUTER_CONTRACT_WEBGPU=1 adds webgpu (lavapipe makes it slow for the default suite).
+const ROUTER_CONTRACT_BACKENDS: BackendName[] = process.env.MOE_ROUTER_CONTRACT_WEBGPU ? ['cpu', 'wasm', 'webgpu'] : ['cpu', 'wasm'];
 
 describeEachBackend('router contract', (backend) => {
   for (const c of ROUTER_CASES) {
@@ -110,7 +114,7 @@ describeEachBackend('router contract', (backend) => {
       }
     });
   }
-}, ['cpu', 'wasm']);
+}, ROUTER_CONTRACT_BACKENDS);
 
 describe('router arguments', () => {
   beforeAll(() => useBackend('cpu'));

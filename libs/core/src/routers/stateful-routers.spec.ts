@@ -52,6 +52,25 @@ describe('stateful router semantics', () => {
     r.dispose();
   });
 
+  it('BiasBalancedRouter: group-limited routing only picks experts from the best groups', async () => {
+    const r = new BiasBalancedRouter({ inputDim: 6, numExperts: 6, k: 2, numGroups: 3, topKGroups: 1 });
+    identityGate(r);
+    // Groups {0,1}, {2,3}, {4,5}. Row 0: group 1 has the best top-2 sum (1 + 0.9) although expert 4 is the
+    // single best (1.2): with one group kept, the top-2 are experts 2 and 3.
+    const x = tf.tensor2d([[0, 0, 1, 0.9, 1.2, -3]]);
+    const out = r.route(x, { training: false }) as TokenChoiceRouting;
+    expect(Array.from(await out.indices.data()).sort()).toEqual([2, 3]);
+    const free = new BiasBalancedRouter({ inputDim: 6, numExperts: 6, k: 2 });
+    identityGate(free);
+    const open = free.route(x, { training: false }) as TokenChoiceRouting;
+    expect(Array.from(await open.indices.data()).sort()).toEqual([2, 4]);
+    expect(() => new BiasBalancedRouter({ inputDim: 6, numExperts: 6, numGroups: 4 })).toThrow(/numGroups must divide numExperts \(6\); got 4/);
+    [out, open].forEach(disposeRouting);
+    x.dispose();
+    r.dispose();
+    free.dispose();
+  });
+
   it('ClusterRouter: centres move only in training, stay unit-norm, and separate two blobs', async () => {
     const r = new ClusterRouter({ inputDim: 4, numClusters: 2, momentum: 0.5, seed: 4 });
     const blobA = tf.add(tf.tensor2d([[4, 0, 0, 0]]), tf.randomNormal([16, 4], 0, 0.3, 'float32', 1));

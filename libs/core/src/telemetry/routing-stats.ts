@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Routing } from '../routers/router.js';
+import { countIds } from '../routers/selection.js';
 
 /**
  * Device-side routing statistics of one forward: a handful of tiny tensors computed from the routing result
@@ -53,13 +54,13 @@ export function routingStats(routing: Routing, options: RoutingStatsOptions = {}
     let perToken: tf.Tensor1D; // experts each token got
     let top1: tf.Tensor1D | undefined;
     if (routing.mode === 'token-choice') {
-      routerCounts = tf.sum(tf.cast(tf.oneHot(routing.indices, E), 'float32'), [0, 1]) as tf.Tensor1D;
+      routerCounts = countIds(routing.indices, E);
       perToken = tf.sum(tf.cast(tf.greaterEqual(routing.indices, 0), 'float32'), 1) as tf.Tensor1D;
       if (options.keepTop1) top1 = tf.reshape(tf.slice(routing.indices, [0, 0], [T, 1]), [T]) as tf.Tensor1D;
     } else if (routing.mode === 'expert-choice') {
       const C = routing.tokenIndices.shape[1];
       routerCounts = tf.fill([E], C) as tf.Tensor1D;
-      perToken = tf.sum(tf.cast(tf.oneHot(routing.tokenIndices, T), 'float32'), [0, 1]) as tf.Tensor1D;
+      perToken = countIds(routing.tokenIndices, T);
       if (options.keepTop1) top1 = tf.cast(tf.argMax(p, 1), 'int32') as tf.Tensor1D;
     } else {
       // Dense routing: every expert sees every token; "counts" are the soft weight mass per expert.

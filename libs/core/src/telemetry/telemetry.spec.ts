@@ -73,7 +73,7 @@ describeEachBackend('routing telemetry', () => {
     expect(tracker.update(await read(second))).toBeCloseTo(0.5, 6); // tokens 0 and 2 keep expert 0
     expect(() => tracker.update({})).toThrow(/keepTop1: true/);
   });
-}, ['cpu', 'wasm']);
+}, ['cpu', 'wasm', 'webgpu']);
 
 describe('routing telemetry arguments', () => {
   beforeAll(() => useBackend('cpu'));

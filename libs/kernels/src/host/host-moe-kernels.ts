@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { HostTensors } from './host-tensors.js';
+import { blocksAreCached, expertBlocks } from './expert-block-cache.js';
 
 // Kernel bodies for backends whose tensors live in host memory (cpu, wasm). Index bookkeeping is O(T·k);
 // row moves are TypedArray.set (memcpy); the matmuls run on the backend's own BatchMatMul (XNNPACK on wasm).
@@ -135,15 +136,25 @@ function sliceBlock(io: HostTensors, t: Info, e: number): Info {
 export function hostGroupedMatMul(io: HostTensors, x: Info, w: Info, offsets: Info, transposeW: boolean): Info {
   const rows = x.shape[0];
   const q = transposeW ? w.shape[1] : w.shape[2];
+  const ranges = blocks(io, offsets, rows);
   const out = io.alloc([rows, q], 'float32');
-  blocks(io, offsets, rows).forEach(([s, end], e) => {
+  // Each expert's weight as an untransposed [p, q] block: XNNPACK serves only untransposed operands.
+  const weights = expertBlocks(io, io.backend, w, transposeW, (e) => {
+    const block = sliceBlock(io, w, e);
+    if (!transposeW) return block;
+    const flipped = io.run('Transpose', { x: block }, { perm: [1, 0] });
+    io.free(block);
+    return flipped;
+  });
+  ranges.forEach(([s, end], e) => {
     if (end <= s) return;
     const xe = sliceRows(io, x, s, end);
-    const we = sliceBlock(io, w, e);
-    const ye = io.run('BatchMatMul', { a: xe, b: we }, { transposeA: false, transposeB: transposeW });
+    const ye = io.run('BatchMatMul', { a: xe, b: weights[e] }, { transposeA: false, transposeB: false });
     io.view(out).set(io.view(ye), s * q);
-    [xe, we, ye].forEach((t) => io.free(t));
+    io.free(xe);
+    io.free(ye);
   });
+  if (!blocksAreCached(io)) weights.forEach((t) => io.free(t));
   return out;
 }
 

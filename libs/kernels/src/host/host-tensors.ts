@@ -8,6 +8,8 @@ export type HostArray = Float32Array | Int32Array;
  * the heap: take views with `view` after the last `alloc`/`run` that precedes their use.
  */
 export interface HostTensors {
+  /** The backend object (identity key for per-backend caches). */
+  backend: object;
   /** A view of the tensor's values (writable for tensors this kernel allocated). */
   view(t: tf.TensorInfo): HostArray;
   /** A new zero-filled tensor. */
@@ -16,6 +18,11 @@ export interface HostTensors {
   run(kernelName: string, inputs: Record<string, tf.TensorInfo>, attrs?: Record<string, unknown>): tf.TensorInfo;
   /** Frees a tensor this kernel allocated and does not return. */
   free(t: tf.TensorInfo): void;
+  /**
+   * Whether a tensor's data is still alive on the backend. Present only where a stable tensor id pays off
+   * (wasm: XNNPACK caches each weight's packed form per tensor id), which enables the expert-block cache.
+   */
+  isAlive?(dataId: tf.DataId): boolean;
 }
 
 interface CpuBackendLike {
@@ -25,6 +32,7 @@ interface CpuBackendLike {
 }
 
 interface WasmBackendLike {
+  dataIdMap: { has(dataId: tf.DataId): boolean };
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): HostArray;
   disposeData(dataId: tf.DataId): boolean;
@@ -40,6 +48,7 @@ function runBackendKernel(backendName: string, backend: unknown, kernelName: str
 export function cpuTensors(backend: unknown): HostTensors {
   const b = backend as CpuBackendLike;
   return {
+    backend: b,
     view: (t) => b.data.get(t.dataId).values as HostArray,
     alloc: (shape, dtype) => {
       const size = shape.reduce((a, c) => a * c, 1);
@@ -53,6 +62,7 @@ export function cpuTensors(backend: unknown): HostTensors {
 export function wasmTensors(backend: unknown): HostTensors {
   const b = backend as WasmBackendLike;
   return {
+    backend: b,
     view: (t) => b.typedArrayFromHeap(t),
     alloc: (shape, dtype) => {
       const t = b.makeOutput(shape, dtype); // malloc'd, not zeroed
@@ -61,6 +71,7 @@ export function wasmTensors(backend: unknown): HostTensors {
     },
     run: (name, inputs, attrs = {}) => runBackendKernel('wasm', backend, name, inputs, attrs),
     free: (t) => { b.disposeData(t.dataId); },
+    isAlive: (dataId) => b.dataIdMap.has(dataId),
   };
 }
 

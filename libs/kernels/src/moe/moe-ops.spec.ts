@@ -134,6 +134,29 @@ describeEachBackend('dispatch / combine / groupedMatMul', () => {
     tf.dispose([indices, x, w, dy]);
   });
 
+  it('groupedMatMul stays correct across calls, weight disposal and weight reuse (wasm caches expert blocks)', async () => {
+    const indices = tf.tensor2d(IDS_K2, undefined, 'int32');
+    const plan = computeDispatchPlan(indices, E);
+    const x = seeded([plan.rows, 5], 15);
+    for (let round = 0; round < 3; round++) {
+      const w = seeded3([E, 5, 4], 16 + round);
+      const wt = tf.transpose(w, [0, 2, 1]) as tf.Tensor3D;
+      await expectNoLeaks(async () => {
+        for (let call = 0; call < 2; call++) {
+          const y = groupedMatMul(x, w, plan);
+          const yt = groupedMatMul(x, wt, plan, { transposeW: true });
+          const ref = groupedMatMulComposite(x, w, plan.offsets, false);
+          await expectClose(y, ref, { atol: 1e-5 }, `round ${round} call ${call}`);
+          await expectClose(yt, ref, { atol: 1e-5 }, `round ${round} call ${call} (transposeW)`);
+          tf.dispose([y, yt, ref]);
+        }
+      });
+      tf.dispose([w, wt]);
+    }
+    disposeDispatchPlan(plan);
+    tf.dispose([indices, x]);
+  });
+
   it('a whole MoE FFN (dispatch → grouped matmul → relu → grouped matmul → combine) differentiates', async () => {
     const indices = tf.tensor2d(IDS_K2, undefined, 'int32');
     const plan = computeDispatchPlan(indices, E, { capacity: 3 });

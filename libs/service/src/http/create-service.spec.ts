@@ -175,6 +175,10 @@ describe('createService', () => {
       expect(m).toMatch(/moe_inference_duration_seconds_count\{app="demo",model="m"\} 1/);
       expect(m).toMatch(/moe_expert_load\{app="demo",layer="layer0",expert="1"\} 0.25/);
       expect(m).toMatch(/process_resident_memory_bytes \d+/);
+      expect(m).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/healthz",status="200"\} 1/);
+      await call(url, '/random/path/1');
+      await call(url, '/random/path/2');
+      expect((await call(url, '/metrics')).text).toMatch(/http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 2/);
     });
   });
 

@@ -110,7 +110,10 @@ export function createService(options: ServiceOptions): Service {
       const st = requestState(res);
       if (st === undefined) return;
       const seconds = Number(process.hrtime.bigint() - st.startedAt) / 1e9;
-      metrics.observeRequest({ method: req.method, route: st.route ?? (res.statusCode === 404 ? 'unmatched' : req.path.startsWith('/api/') ? 'unmatched' : req.path), status: res.statusCode }, seconds);
+      // Label by route pattern only (app routes set st.route; platform routes have req.route), never by the
+      // raw path: arbitrary paths from clients must not create unbounded label sets.
+      const route = st.route ?? (req.route as { path?: unknown } | undefined)?.path;
+      metrics.observeRequest({ method: req.method, route: typeof route === 'string' ? route : 'unmatched', status: res.statusCode }, seconds);
       st.log.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
     });
     next();

@@ -102,7 +102,7 @@ describe('NDJSON file source', () => {
     const learner = new SumLearner();
     const source = new NdjsonFileSource({ path: file, follow: true });
     const worker = await runWorker({ source, handler: learner, store: new FileWorkerStore({ path: join(dir, 'cp.json') }), batchSize: 8, checkpointEvery: 8, flushIntervalMs: 10_000 });
-    await new Promise((r) => setTimeout(r, 100));
+    while (worker.stats.read < 30) await new Promise((r) => setTimeout(r, 10));
     // 30 lines with commits of 8: 6 records wait for a commit that a long flush interval would delay.
     const stats = await worker.stop();
     expect(stats.read).toBe(30);

@@ -95,4 +95,10 @@ describe.each(['sqlite', 'postgresql'] as const)('PrismaWorkerStore on %s', (pro
     expect(await db.client.feedback.count({ where: { app: 'worker-spec' } })).toBe(30);
     expect(await db.client.deadLetter.count({ where: { app: 'worker-spec' } })).toBe(2);
   });
+
+  it('prunes processed ids older than a horizon, and only those', async () => {
+    const store = new PrismaWorkerStore({ db, app: 'worker-spec' });
+    expect(await store.pruneProcessed('file:labels.ndjson', new Date(Date.now() - 3_600_000))).toBe(0);
+    expect(await store.pruneProcessed('file:labels.ndjson', new Date(Date.now() + 1000))).toBe(32);
+  });
 });

@@ -10,10 +10,11 @@ import { FileWorkerStore } from './stores/file-worker-store.js';
 import type { EventHandler, EventSource, SourceRecord } from './types.js';
 import { runWorker } from './worker.js';
 
-/** Records applied values; `gate` (when set) holds every apply until released, to fill the worker up. */
+/** Records applied values; `gate` (when set) holds every apply until released, `delayMs` slows each apply. */
 class Recorder implements EventHandler<{ id?: string; v: number }, undefined> {
   seen: number[] = [];
   gate: Promise<void> | undefined;
+  delayMs = 0;
   decode(value: unknown): { id?: string; v: number } {
     const v = Number((value as { v?: unknown }).v);
     if (!Number.isFinite(v)) throw new Error(`field v: expected a number, got ${JSON.stringify((value as { v?: unknown }).v)}`);
@@ -21,6 +22,7 @@ class Recorder implements EventHandler<{ id?: string; v: number }, undefined> {
   }
   async apply(e: { v: number }): Promise<void> {
     await this.gate;
+    if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
     this.seen.push(e.v);
   }
 }
@@ -54,15 +56,37 @@ describe('back-pressure', () => {
       close: async () => {},
     };
     const recorder = new Recorder();
-    const slow = { ...recorder, decode: recorder.decode, apply: async (e: { v: number }) => { await new Promise((r) => setTimeout(r, 1)); recorder.seen.push(e.v); } };
-    const worker = await runWorker({ source: endless, handler: slow, store: new FileWorkerStore({ path: join(dir, 'cp.json') }), batchSize: 4, maxInFlight: 10, checkpointEvery: 5 });
-    await new Promise((r) => setTimeout(r, 300));
+    recorder.delayMs = 1;
+    const worker = await runWorker({ source: endless, handler: recorder, store: new FileWorkerStore({ path: join(dir, 'cp.json') }), batchSize: 4, maxInFlight: 10, checkpointEvery: 5 });
+    while (worker.stats.applied <= 40) await new Promise((r) => setTimeout(r, 10));
     const stats = await worker.stop();
-    expect(stats.applied).toBeGreaterThan(20);
     expect(maxOutstanding).toBeLessThanOrEqual(10);
     expect(stats.maxInFlightSeen).toBe(maxOutstanding);
     expect(outstanding).toBe(0);
     expect(recorder.seen).toEqual(Array.from({ length: stats.applied }, (_, i) => i));
+  });
+
+  it('a source that fails still gets what it delivered committed, then the worker fails with its error', async () => {
+    let calls = 0;
+    const acked: string[] = [];
+    const flaky: EventSource = {
+      name: 'flaky',
+      consumer: 'default',
+      open: async () => {},
+      read: async () => {
+        if (++calls > 2) throw new Error('connection lost');
+        return [{ deliveryId: `d${calls}`, origin: `flaky:${calls}`, value: { v: calls } }];
+      },
+      ack: async (records) => {
+        acked.push(...records.map((r) => r.deliveryId));
+      },
+      close: async () => {},
+    };
+    const recorder = new Recorder();
+    const worker = await runWorker({ source: flaky, handler: recorder, store: new FileWorkerStore({ path: join(dir, 'cp.json') }), checkpointEvery: 10 });
+    await expect(worker.done).rejects.toThrow('connection lost');
+    expect(recorder.seen).toEqual([1, 2]);
+    expect(acked).toEqual(['d1', 'd2']);
   });
 
   it('names the option and the bound it breaks', async () => {
@@ -97,7 +121,7 @@ describe('HttpPushSource', () => {
     const worker = await runWorker({ source, handler: recorder, store, batchSize: 3, flushIntervalMs: 20 });
 
     const first = push(JSON.stringify([{ id: 'a', v: 1 }, { id: 'b', v: 2 }, { id: 'c', v: 3 }, { id: 'd', v: 4 }]));
-    await new Promise((r) => setTimeout(r, 100));
+    while (source.inFlight < 4) await new Promise((r) => setTimeout(r, 10));
     const full = await push(JSON.stringify({ events: [{ id: 'e', v: 5 }, { id: 'f', v: 6 }, { id: 'g', v: 7 }] }));
     expect(full.status).toBe(429);
     expect(full.headers.get('retry-after')).toBe('1');

@@ -111,7 +111,9 @@ describe('RedisStreamSource', () => {
     const worker = await runWorker({ source: live, handler: learner, store: new FileWorkerStore({ path: join(dir, 'cp.json') }), batchSize: 5 });
     await drain(worker, 30);
     await worker.stop();
-    expect(live.claimed).toBe(10);
+    // At least the dead consumer's 10; under load the live one may also re-claim its own slow entries.
+    expect(live.claimed).toBeGreaterThanOrEqual(10);
+    expect(await redis.xpending(stream, 'g', '-', '+', 100, 'dead')).toEqual([]);
     expect(Object.values(learner.counts).reduce((a, b) => a + b, 0)).toBe(30);
     const pending = (await redis.xpending(stream, 'g')) as [number, ...unknown[]];
     expect(pending[0]).toBe(0);

@@ -28,6 +28,8 @@ export interface WorkerOptions<E, Tx> {
   logger?: WorkerLogger;
   /** Called after each commit, once its records are acknowledged. */
   onCommit?(info: CommitInfo): void;
+  /** Called when the source has nothing more to read for now (first empty read after records, or at start). */
+  onCaughtUp?(): void;
 }
 
 export interface CommitInfo {
@@ -69,6 +71,8 @@ export class Worker<E, Tx> {
   private readonly commitAttempts: number;
   private readonly log: WorkerLogger;
   private readonly onCommit: ((info: CommitInfo) => void) | undefined;
+  private readonly onCaughtUp: (() => void) | undefined;
+  private caughtUp = false;
 
   private readonly pending: SourceRecord[] = [];
   private inFlight = 0;
@@ -97,6 +101,7 @@ export class Worker<E, Tx> {
     this.commitAttempts = positiveInt('commitAttempts', options.commitAttempts, 8);
     this.log = options.logger ?? silent;
     this.onCommit = options.onCommit;
+    this.onCaughtUp = options.onCaughtUp;
   }
 
   private get key(): CheckpointKey {
@@ -134,19 +139,26 @@ export class Worker<E, Tx> {
   }
 
   private async run(): Promise<WorkerStats> {
-    try {
-      const reader = this.readLoop().finally(() => {
-        this.readerDone = true;
-        this.recordsArrived.notify();
-      });
-      await Promise.all([reader, this.commitLoop()]);
-      this.log.info({ ...this.stats }, 'worker stopped');
-      return this.stats;
-    } catch (error) {
+    // A failing reader still lets the committer commit what was read; a failing committer stops the reader.
+    const reader = this.readLoop().finally(() => {
+      this.readerDone = true;
+      this.recordsArrived.notify();
+    });
+    const committer = this.commitLoop().catch((error: unknown) => {
       this.stopping = true;
       this.abort.abort();
-      this.log.error({ err: error }, 'worker failed');
+      this.capacityFreed.notify();
       throw error;
+    });
+    const [read, commit] = await Promise.allSettled([reader, committer]);
+    try {
+      const failure = commit.status === 'rejected' ? commit : read.status === 'rejected' ? read : undefined;
+      if (failure) {
+        this.log.error({ err: failure.reason }, 'worker failed');
+        throw failure.reason;
+      }
+      this.log.info({ ...this.stats }, 'worker stopped');
+      return this.stats;
     } finally {
       await this.source.close();
     }
@@ -162,9 +174,12 @@ export class Worker<E, Tx> {
       const records = await this.source.read(Math.min(this.batchSize, room), this.abort.signal);
       if (records === null) return;
       if (records.length === 0) {
+        if (!this.caughtUp) this.onCaughtUp?.();
+        this.caughtUp = true;
         await sleep(this.pollIntervalMs, this.abort.signal);
         continue;
       }
+      this.caughtUp = false;
       if (records.length > room) {
         throw new Error(`source ${this.source.name} returned ${records.length} records, asked for at most ${room}`);
       }

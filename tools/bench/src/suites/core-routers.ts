@@ -40,12 +40,20 @@ function routerCases(): { name: string; make: () => Router; state?: (T: number) 
   ];
 }
 
-/** Mean wall time of `run` over `iterations` calls after one warm-up; `run` must await its result. */
+/**
+ * Median wall time of `run` over `iterations` calls after one warm-up (`run` awaits its result). The median,
+ * because the machine is shared and single calls get preempted.
+ */
 async function timeIt(run: () => Promise<void>, iterations: number): Promise<number> {
   await run();
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) await run();
-  return (performance.now() - start) / iterations;
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
 }
 
 /** Forces the routing's computation with one read of a scalar that depends on every output. */
@@ -58,7 +66,7 @@ async function settle(r: ReturnType<Router['route']>): Promise<void> {
 
 export async function benchRouters(ctx: BenchContext): Promise<BenchReport> {
   const T = ctx.quick ? 1024 : 4096;
-  const iterations = ctx.quick ? 3 : 5;
+  const iterations = ctx.quick ? 3 : 7;
   const x = tf.randomNormal([T, D], 0, 1, 'float32', 1) as tf.Tensor2D;
   const rows: RouterRow[] = [];
   for (const c of routerCases()) {
@@ -89,7 +97,7 @@ export async function benchRouters(ctx: BenchContext): Promise<BenchReport> {
   }
   x.dispose();
   const markdown = [
-    `Router time per call on \`${tf.getBackend()}\`, T = ${T} tokens, d = ${D}, E = ${E}; mean of ${iterations} calls after one warm-up, each ending in one read of a scalar that depends on every output (so the time includes the compute and one device → host transfer). "train step" = training forward + gradients of a loss over the weights, probabilities and aux loss with respect to the router's own weights. The machine is shared: compare rows of one run, not runs.`,
+    `Router time per call on \`${tf.getBackend()}\`, T = ${T} tokens, d = ${D}, E = ${E}; median of ${iterations} calls after one warm-up, each ending in one read of a scalar that depends on every output (so the time includes the compute and one device → host transfer). "train step" = training forward + gradients of a loss over the weights, probabilities and aux loss with respect to the router's own weights. The machine is shared: compare rows of one run, not runs.`,
     '',
     markdownTable(rows.map((r) => ({ router: r.router, 'eval ms': r.evalMs.toFixed(1), 'train fwd ms': r.trainForwardMs.toFixed(1), 'train step ms': r.trainStepMs === undefined ? '— (no weights)' : r.trainStepMs.toFixed(1) }))),
   ].join('\n');

@@ -33,11 +33,18 @@ interface LayerRow {
 
 type Forward = (x: tf.Tensor2D) => tf.Tensor;
 
+/** Median wall time of `run` over `iterations` calls after two warm-up calls (the median resists the spikes
+ * of a machine shared with other jobs better than the mean). */
 async function timeIt(run: () => Promise<void>, iterations: number): Promise<number> {
-  await run();
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) await run();
-  return (performance.now() - start) / iterations;
+  for (let i = 0; i < 2; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = performance.now();
+    await run();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
 }
 
 function releaseMoe(f: MoeForward): tf.Tensor {
@@ -121,13 +128,59 @@ async function benchLayers(s: Shape, iterations: number, log: (m: string) => voi
   return rows;
 }
 
-/** The router engineer's suite part, when it exists: each router's share of layer time. */
-async function routerShares(ctx: BenchContext): Promise<BenchReport | undefined> {
+interface RouterTiming {
+  router: string;
+  evalMs: number;
+}
+
+interface RouterShares {
+  routers: BenchReport;
+  layer: { tokens: number; model: number; expertHidden: number; experts: number; k: number; evalMs: number; topKRouterEvalMs: number };
+  shares: { router: string; routerMs: number; layerMs: number; share: number }[];
+}
+
+/**
+ * Each router's share of layer time: the routers' own bench (./core-routers.ts, `benchRouters`, T = 4096,
+ * d = 512, E = 8 when not quick) timed every router's evaluation forward; here one MoE layer (top-2 of 8
+ * ReLU FFN experts, hidden 1024, dropless) is timed at the same shape, and each router's share is estimated
+ * as router / (layer − top-2 router + router), i.e. the layer with that router in place of top-2.
+ */
+async function routerShares(ctx: BenchContext, log: (m: string) => void): Promise<RouterShares | undefined> {
   const here = dirname(fileURLToPath(import.meta.url));
   if (!existsSync(join(here, 'core-routers.ts'))) return undefined;
   const mod = (await import(join(here, 'core-routers.ts'))) as { benchRouters?: (c: BenchContext) => Promise<BenchReport> };
   if (typeof mod.benchRouters !== 'function') return undefined;
-  return mod.benchRouters(ctx);
+  const routers = await mod.benchRouters(ctx);
+  const res = routers.results as { tokens: number; inputDim: number; experts: number; rows: RouterTiming[] };
+  const topK = res.rows.find((r) => r.router.startsWith('TopKRouter k=2'));
+  if (!topK) return undefined;
+  const expertHidden = ctx.quick ? 256 : 1024;
+  const layer = new MoeLayer(new TopKRouter({ inputDim: res.inputDim, numExperts: res.experts, k: 2, dropless: true, seed: 1 }), new FfnExperts({ numExperts: res.experts, inputDim: res.inputDim, hiddenDim: expertHidden, activation: 'relu', seed: 2 }));
+  const x = tf.randomNormal([res.tokens, res.inputDim], 0, 1, 'float32', 3) as tf.Tensor2D;
+  const evalMs = await timeIt(async () => {
+    const y = tf.tidy(() => tf.sum(releaseMoe(layer.apply(x, { training: false }))));
+    await y.data();
+    y.dispose();
+  }, ctx.quick ? 2 : 5);
+  x.dispose();
+  layer.dispose();
+  log(`MoE layer at the routers' shape (T=${res.tokens}, d=${res.inputDim}, hidden ${expertHidden}): eval forward ${evalMs.toFixed(1)} ms`);
+  const rest = Math.max(evalMs - topK.evalMs, 0);
+  const shares = res.rows.map((r) => ({ router: r.router, routerMs: r.evalMs, layerMs: rest + r.evalMs, share: r.evalMs / (rest + r.evalMs) }));
+  return { routers, layer: { tokens: res.tokens, model: res.inputDim, expertHidden, experts: res.experts, k: 2, evalMs, topKRouterEvalMs: topK.evalMs }, shares };
+}
+
+function sharesMarkdown(r: RouterShares): string {
+  const l = r.layer;
+  return [
+    `MoE layer (top-2 of ${l.experts} ReLU FFN experts, hidden ${l.expertHidden}, dropless) at T = ${l.tokens}, d = ${l.model}: evaluation forward ${l.evalMs.toFixed(1)} ms, of which the top-2 router ${l.topKRouterEvalMs.toFixed(1)} ms. Share of each router = router ms ÷ (layer ms − top-2 router ms + router ms): the layer with that router in its place, assuming dispatch, experts and combine cost the same (they do not for routers that send a different number of tokens per expert: expert choice, top-p, null experts).`,
+    '',
+    markdownTable(r.shares.map((s) => ({ router: s.router, 'router eval ms': s.routerMs.toFixed(1), 'layer eval ms (estimated)': s.layerMs.toFixed(1), 'router share of layer time': `${(100 * s.share).toFixed(1)} %` }))),
+    '',
+    'Router timings from `benchRouters` (tools/bench/src/suites/core-routers.ts):',
+    '',
+    r.routers.markdown.trim(),
+  ].join('\n');
 }
 
 function learningMarkdown(r: RegimeComparison): string {
@@ -153,10 +206,10 @@ const suite: BenchSuite = async (ctx) => {
   await tf.setBackend(backendArg);
   await tf.ready();
   const shape: Shape = ctx.quick ? { tokens: 256, model: 64, expertHidden: 128, experts: 8, k: 2 } : { tokens: 1024, model: 256, expertHidden: 512, experts: 8, k: 2 };
-  const iterations = ctx.quick ? 2 : 5;
+  const iterations = ctx.quick ? 3 : 7;
   ctx.log(`layer throughput on ${backendArg}: T=${shape.tokens}, d=${shape.model}, expert hidden ${shape.expertHidden}, top-${shape.k} of ${shape.experts}`);
   const layers = await benchLayers(shape, iterations, ctx.log);
-  const routers = await routerShares(ctx);
+  const routers = await routerShares(ctx, ctx.log);
   const seeds = ctx.quick ? [1, 2, 3] : [1, 2, 3, 4, 5];
   ctx.log(`learning comparison (mixture of regimes, ${seeds.length} seeds)`);
   const learning = await compareMoeWithDense({ steps: ctx.quick ? 150 : 400, seeds });
@@ -173,19 +226,19 @@ const suite: BenchSuite = async (ctx) => {
   const markdown = [
     `### Layer throughput per expert type (${backendArg})`,
     '',
-    `T = ${shape.tokens} tokens, d = ${shape.model}, expert hidden ${shape.expertHidden}, top-${shape.k} of ${shape.experts} experts (dropless), mean of ${iterations} runs after one warm-up; fwd+bwd = loss and all parameter gradients. The machine was shared with other jobs: compare ratios within this table, not absolute times across runs.`,
+    `T = ${shape.tokens} tokens, d = ${shape.model}, expert hidden ${shape.expertHidden}, top-${shape.k} of ${shape.experts} experts (dropless), median of ${iterations} runs after two warm-up runs; fwd+bwd = loss and all parameter gradients. The machine was shared with other jobs: compare ratios within this table, not absolute times across runs.`,
     '',
     table,
     '',
     '### Router share of layer time',
     '',
-    routers ? routers.markdown.trim() : '_`tools/bench/src/suites/core-routers.ts` (routers bench) not present when this ran._',
+    routers ? sharesMarkdown(routers) : '_`tools/bench/src/suites/core-routers.ts` (routers bench) not present when this ran._',
     '',
     '### Learning: mixture-of-regimes regression, MoE vs dense with equal active parameters',
     '',
     learningMarkdown(learning),
   ].join('\n');
-  return { results: { backend: backendArg, shape, iterations, layers, routers: routers?.results ?? null, learning }, markdown };
+  return { results: { backend: backendArg, shape, iterations, layers, routers: routers ? { layer: routers.layer, shares: routers.shares, timings: routers.routers.results } : null, learning }, markdown };
 };
 
 export default suite;

@@ -1,4 +1,4 @@
-// `npm run bench -- kernels [--quick]`: MoE kernel throughput per backend (wasm; webgpu on whatever adapter
+// `npm run bench -- kernels [--quick] [--backends=wasm,webgpu]`: MoE kernel throughput per backend (wasm; webgpu on whatever adapter
 // Dawn finds — Mesa lavapipe, a CPU, when there is no GPU). Issue 2 item 5.
 import * as tf from '@tensorflow/tfjs-core';
 import { combine, computeDispatchPlan, disposeDispatchPlan, dispatch, groupedMatMul } from '@moe/kernels';
@@ -31,12 +31,22 @@ interface BackendResult {
 
 const TARGETS = { moeOverDense: 1.15, e32OverE8: 1.1, utilisation: 0.7 };
 
-/** Mean wall time of `run` (which must read a result back, so queued GPU work is included), after warm-up. */
-async function timeIt(run: () => Promise<void>, iterations: number, warmup = 1): Promise<number> {
-  for (let i = 0; i < warmup; i++) await run();
-  const start = performance.now();
-  for (let i = 0; i < iterations; i++) await run();
-  return (performance.now() - start) / iterations;
+/**
+ * Median wall time of each run (each must read a result back, so queued GPU work is included), after one
+ * warm-up of each. Runs are interleaved (a, b, c, a, b, c, …) so that load from other processes on a
+ * shared machine falls on all of them alike, and the median discards the iterations a burst hit.
+ */
+async function timeInterleaved(runs: (() => Promise<void>)[], iterations: number): Promise<number[]> {
+  for (const run of runs) await run();
+  const samples: number[][] = runs.map(() => []);
+  for (let i = 0; i < iterations; i++) {
+    for (let j = 0; j < runs.length; j++) {
+      const start = performance.now();
+      await runs[j]();
+      samples[j].push(performance.now() - start);
+    }
+  }
+  return samples.map((s) => s.sort((a, b) => a - b)[Math.floor(s.length / 2)]);
 }
 
 /** Runs f to tensors, reads one scalar that depends on all of them (forces completion), frees everything. */
@@ -87,25 +97,23 @@ async function benchBackend(backend: BackendName, shape: Shape, iterations: numb
   const proj = seeded([T, d], 2, 1);
   const a = seeded([T, d], 3, 1);
   const b = seeded([d, h], 4);
-  const matmulMs = await timeIt(() => settle(() => [tf.matMul(a, b)]), iterations);
-  const matmulGflops = (2 * T * d * h) / matmulMs / 1e6;
-  log(`${backend}: matmul [${T},${d}]x[${d},${h}] ${matmulMs.toFixed(1)} ms = ${matmulGflops.toFixed(2)} GFLOP/s`);
-
   const w1 = seeded([d, k * h], 5);
   const w2 = seeded([k * h, d], 6);
-  const denseMs = await timeIt(() => settle(() => denseStep(x, w1, w2, proj)), iterations);
+  const experts = [8, 32].map((E, i) => ({ E, r: seeded([d, E], 7 + i, 0.5), e1: seeded([E, d, h], 9 + i), e2: seeded([E, h, d], 11 + i) }));
+  const [matmulMs, denseMs, ...moe] = await timeInterleaved([
+    () => settle(() => [tf.matMul(a, b)]),
+    () => settle(() => denseStep(x, w1, w2, proj)),
+    ...experts.map(({ r, e1, e2 }) => () => settle(() => moeStep(x, r, e1, e2, proj, k))),
+  ], iterations);
+  const matmulGflops = (2 * T * d * h) / matmulMs / 1e6;
+  log(`${backend}: matmul [${T},${d}]x[${d},${h}] ${matmulMs.toFixed(1)} ms = ${matmulGflops.toFixed(2)} GFLOP/s`);
   log(`${backend}: dense FFN fwd+bwd (hidden ${k * h}) ${denseMs.toFixed(1)} ms`);
-
   const moeMs: Record<number, number> = {};
-  for (const E of [8, 32]) {
-    const r = seeded([d, E], 7, 0.5);
-    const e1 = seeded([E, d, h], 8);
-    const e2 = seeded([E, h, d], 9);
-    moeMs[E] = await timeIt(() => settle(() => moeStep(x, r, e1, e2, proj, k)), iterations);
-    log(`${backend}: MoE top-${k} of ${E} fwd+bwd ${moeMs[E].toFixed(1)} ms`);
-    tf.dispose([r, e1, e2]);
-  }
-  tf.dispose([x, proj, a, b, w1, w2]);
+  experts.forEach(({ E }, i) => {
+    moeMs[E] = moe[i];
+    log(`${backend}: MoE top-${k} of ${E} fwd+bwd ${moe[i].toFixed(1)} ms`);
+  });
+  tf.dispose([x, proj, a, b, w1, w2, ...experts.flatMap(({ r, e1, e2 }) => [r, e1, e2])]);
   // Active FLOPs of the MoE step: T·k rows through two [d,h] matmuls, forward (1×) + backward (2×).
   const moeGflops = (3 * 2 * 2 * T * k * d * h) / moeMs[8] / 1e6;
   return {
@@ -125,16 +133,18 @@ function verdict(value: number, target: number, lowerIsBetter: boolean): string 
 
 const kernels: BenchSuite = async (ctx: BenchContext): Promise<BenchReport> => {
   const full: Shape = { tokens: 4096, model: 512, expertHidden: 1024, k: 2 };
-  // Software WebGPU (lavapipe) runs ~10× slower than wasm: a quarter of the tokens keeps it to minutes.
+  // Software WebGPU (lavapipe) runs 10–40× slower than wasm: an eighth of the tokens keeps it to minutes.
   const shapes: Record<'wasm' | 'webgpu', Shape> = ctx.quick
     ? { wasm: { ...full, tokens: 512 }, webgpu: { ...full, tokens: 256 } }
-    : { wasm: full, webgpu: { ...full, tokens: 1024 } };
-  const iterations = ctx.quick ? 2 : 3;
+    : { wasm: full, webgpu: { ...full, tokens: 512 } };
+  const iterations: Record<'wasm' | 'webgpu', number> = ctx.quick ? { wasm: 3, webgpu: 1 } : { wasm: 5, webgpu: 3 };
   const results: BackendResult[] = [];
   const failures: string[] = [];
-  for (const backend of ['wasm', 'webgpu'] as const) {
+  // `--backends=wasm` (or webgpu) narrows the run while iterating; the published run measures both.
+  const only = ctx.args.find((a) => a.startsWith('--backends='))?.slice('--backends='.length).split(',');
+  for (const backend of (['wasm', 'webgpu'] as const).filter((b) => !only || only.includes(b))) {
     try {
-      results.push(await benchBackend(backend, shapes[backend], iterations, ctx.log));
+      results.push(await benchBackend(backend, shapes[backend], iterations[backend], ctx.log));
     } catch (e) {
       failures.push(`${backend}: ${(e as Error).message}`);
       ctx.log(`${backend} skipped: ${(e as Error).message}`);
@@ -155,7 +165,7 @@ const kernels: BenchSuite = async (ctx: BenchContext): Promise<BenchReport> => {
   const markdown = [
     'MoE FFN (router softmax → top-2 → dropless dispatch plan → dispatch → grouped matmul → ReLU → grouped matmul → combine), forward + backward',
     'with respect to input, router and expert weights, against a dense ReLU FFN of hidden k·h (same active FLOPs), and a plain',
-    '[T,d]×[d,h] matmul as the backend\'s dense limit. Times are means over the iterations after one warm-up, including readback.',
+    '[T,d]×[d,h] matmul as the backend\'s dense limit. Times are medians over interleaved iterations after one warm-up, including readback.',
     '',
     markdownTable(rows),
     '',

@@ -14,7 +14,9 @@ export class BatchNorm extends Module {
   private readonly movingMean: tf.Variable;
   private readonly movingVar: tf.Variable;
 
-  constructor(readonly size: number, readonly momentum = 0.99, readonly epsilon = 1e-3) {
+  // Momentum 0.9 (not Keras' 0.99): runs here are a few hundred steps, and slow moving averages would leave
+  // inference statistics far from the training ones.
+  constructor(readonly size: number, readonly momentum = 0.9, readonly epsilon = 1e-3) {
     super();
     this.gamma = this.addParam('gamma', tf.ones([size]));
     this.beta = this.addParam('beta', tf.zeros([size]));

@@ -43,8 +43,7 @@ export class RedisStreamSource implements EventSource {
   private pendingCursor: string | undefined = '0';
   private claimCursor = '0-0';
   private nextClaimAt = 0;
-  /** Entries claimed from other consumers since open (for tests and logs). */
-  claimed = 0;
+  private claimedCount = 0;
 
   constructor(private readonly options: RedisStreamSourceOptions) {
     for (const key of ['stream', 'group', 'consumer'] as const) {
@@ -58,6 +57,11 @@ export class RedisStreamSource implements EventSource {
     this.claimIdleMs = options.claimIdleMs ?? 30_000;
     this.claimIntervalMs = options.claimIntervalMs ?? Math.max(1, Math.floor(this.claimIdleMs / 2));
     this.payloadField = options.payloadField ?? 'data';
+  }
+
+  /** Entries taken over from idle consumers (XAUTOCLAIM) since this source was created, for logs and tests. */
+  get claimed(): number {
+    return this.claimedCount;
   }
 
   async open(): Promise<void> {
@@ -97,7 +101,7 @@ export class RedisStreamSource implements EventSource {
       // A full pass over the pending list ends with cursor 0-0; wait an interval before the next pass.
       if (next === '0-0') this.nextClaimAt = Date.now() + this.claimIntervalMs;
       if (entries.length > 0) {
-        this.claimed += entries.length;
+        this.claimedCount += entries.length;
         return this.toRecords(entries);
       }
     }

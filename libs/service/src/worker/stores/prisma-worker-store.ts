@@ -101,6 +101,16 @@ export class PrismaWorkerStore implements WorkerStore<PrismaTx> {
     return typeof e?.message === 'string' && /SQLITE_BUSY|database is locked|could not serialize|deadlock detected/i.test(e.message);
   }
 
+  /**
+   * Forgets processed ids recorded before `before`. Safe once no redelivery can be that old: Redis redelivers
+   * only unacknowledged entries and file sources resume at their checkpoint, so a horizon well past the claim
+   * idle time and the longest outage keeps exactly-once. Returns how many ids were removed.
+   */
+  async pruneProcessed(scope: string, before: Date): Promise<number> {
+    const { count } = await this.options.db.client.processedEvent.deleteMany({ where: { scope, processedAt: { lt: before } } });
+    return count;
+  }
+
   /** The database belongs to the caller, who opened it and may share it with other code. */
   async close(): Promise<void> {}
 }

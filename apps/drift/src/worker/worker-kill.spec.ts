@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '@moe/db';
+import { readArff, SeaGenerator } from '@moe/stream';
+import { PrequentialSession, type SessionState } from '../service/prequential-session.js';
+import { decodeState, encodeState } from '../service/state-codec.js';
+import type { DriftWorkerSummary } from './run-drift-worker.js';
+
+const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+const LENGTH = 3000;
+const FLIP_AT = 1500;
+const STREAM = 'file:sea-flip.arff';
+
+let dir: string;
+let arffPath: string;
+let db: Db;
+
+/** SEA (function 1) with every label inverted from FLIP_AT on: a concept drift the accuracy monitor sees. */
+function writeStream(path: string): void {
+  const gen = new SeaGenerator({ function: 1, instanceRandomSeed: 4 });
+  const lines = ['@relation sea-flip', '@attribute a1 numeric', '@attribute a2 numeric', '@attribute a3 numeric', '@attribute class {groupA,groupB}', '@data'];
+  for (let i = 0; i < LENGTH; i++) {
+    const { x, y } = gen.nextInstance();
+    const label = i >= FLIP_AT ? 1 - y : y;
+    lines.push(`${Array.from(x).map(String).join(',')},${label === 0 ? 'groupA' : 'groupB'}`);
+    if (i === 700) lines.push('% a comment inside the data section');
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+interface Child {
+  proc: ChildProcess;
+  stdout: string;
+  commits: number;
+  exited: Promise<number | null>;
+  nextCommit(): Promise<void>;
+}
+
+function startWorker(): Child {
+  const proc = spawn(
+    process.execPath,
+    ['--conditions=@moe/source', '--import', 'tsx', MAIN, '--source', `file:${arffPath}`, '--method', 'driftmoe-data', '--data-dir', dir, '--checkpoint-every', '150', '--batch-size', '50'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '', MOE_DATA_DIR: dir } },
+  );
+  const waiters: (() => void)[] = [];
+  const child: Child = {
+    proc,
+    stdout: '',
+    commits: 0,
+    exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))),
+    nextCommit: () => new Promise<void>((resolve) => waiters.push(resolve)),
+  };
+  proc.stdout?.on('data', (d: Buffer) => (child.stdout += d.toString()));
+  let errBuf = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    errBuf += d.toString();
+    let nl: number;
+    while ((nl = errBuf.indexOf('\n')) >= 0) {
+      const line = errBuf.slice(0, nl);
+      errBuf = errBuf.slice(nl + 1);
+      if (line.includes('"msg":"commit"')) {
+        child.commits++;
+        waiters.splice(0).forEach((w) => w());
+      }
+    }
+  });
+  return child;
+}
+
+async function checkpoint() {
+  return db.client.streamCheckpoint.findUnique({ where: { stream_consumer: { stream: STREAM, consumer: 'drift-worker' } } });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'drift-worker-kill-'));
+  arffPath = join(dir, 'sea-flip.arff');
+  writeStream(arffPath);
+  db = await openDb({ dataDir: dir, env: {} });
+});
+
+afterAll(async () => {
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('drift worker under kill -9', () => {
+  it('resumes after SIGKILL at random points with every instance learnt exactly once', async () => {
+    const midRunKills: number[] = [];
+    for (let attempt = 0; attempt < 8 && midRunKills.length < 3; attempt++) {
+      const child = startWorker();
+      // Let this incarnation resume and commit at least once, then kill it at a random moment.
+      await Promise.race([child.nextCommit(), child.exited]);
+      await new Promise((r) => setTimeout(r, Math.random() * 1200));
+      child.proc.kill('SIGKILL');
+      const code = await child.exited;
+      const cp = await checkpoint();
+      if (code === null && cp !== null && cp.eventsApplied < LENGTH) midRunKills.push(cp.eventsApplied);
+    }
+    expect(midRunKills.length).toBeGreaterThanOrEqual(3);
+    // Progress only moves forward across kills.
+    expect([...midRunKills].sort((a, b) => a - b)).toEqual(midRunKills);
+
+    const last = startWorker();
+    expect(await last.exited).toBe(0);
+    const summary = JSON.parse(last.stdout.trim().split('\n').pop() ?? '{}') as DriftWorkerSummary;
+
+    // The uninterrupted run, in this process, over the same file.
+    const { schema, instances } = await readArff([readFileSync(arffPath, 'utf8')]);
+    const reference = PrequentialSession.create('driftmoe-data', schema, { seed: 1 });
+    const events: { position: number; detector: string }[] = [];
+    for await (const inst of instances) {
+      reference.testThenTrain(inst.x, inst.y);
+      events.push(...reference.takeDriftEvents().map((e) => ({ position: e.position, detector: e.detector })));
+    }
+    expect(reference.seen).toBe(LENGTH);
+
+    expect(summary.instancesSeen).toBe(LENGTH);
+    expect(summary.correct).toBe(reference.correct);
+    expect(summary.predictionHash).toBe(reference.predictionHash);
+    const cp = await checkpoint();
+    expect(cp?.eventsApplied).toBe(LENGTH);
+    expect(await db.client.processedEvent.count({ where: { scope: STREAM } })).toBe(LENGTH);
+    // The learner itself is the one an uninterrupted run ends with.
+    const saved = decodeState(Buffer.from(cp!.state!).toString('utf8')) as SessionState;
+    expect(encodeState(saved.learner)).toBe(encodeState(reference.getState().learner));
+    // Drift events: the same detections, each stored once.
+    expect(events.length).toBeGreaterThan(0);
+    const stored = await db.client.driftEvent.findMany({ where: { app: 'drift', stream: STREAM }, orderBy: { id: 'asc' } });
+    expect(stored.map((e) => ({ position: e.position, detector: e.detector }))).toEqual(events);
+  }, 120_000);
+});
