@@ -87,6 +87,15 @@ describe('stateful router semantics', () => {
     expect(new Set(idx.slice(16)).size).toBe(1);
     expect(idx[0]).not.toBe(idx[16]);
     await expectClose(out.weights, new Array(32).fill(1), { atol: 0 });
+    // The learned centres travel with the weights: a fresh router with them routes identically.
+    const restored = new ClusterRouter({ inputDim: 4, numClusters: 2, momentum: 0.5, seed: 99 });
+    const saved = r.getWeights();
+    restored.setWeights(saved);
+    const again = restored.route(x, { training: false }) as TokenChoiceRouting;
+    expect(Array.from(await again.indices.data())).toEqual(idx);
+    tf.dispose(Object.values(saved));
+    disposeRouting(again);
+    restored.dispose();
     const soft = new ClusterRouter({ inputDim: 4, numClusters: 2, hard: false });
     expect(soft.route(x, { training: false }).mode).toBe('dense');
     tf.dispose([blobA, blobB, x, before]);

@@ -106,7 +106,7 @@ export function hostCombineWeightGrad(io: HostTensors, dy: Info, expertOut: Info
 }
 
 /** Expert blocks [start, end) read from offsets, clamped to the row count so bad tables cannot overrun. */
-function blocks(io: HostTensors, offsets: Info, rows: number): [number, number][] {
+function expertRowRanges(io: HostTensors, offsets: Info, rows: number): [number, number][] {
   const off = Array.from(io.view(offsets));
   const out: [number, number][] = [];
   for (let e = 0; e + 1 < off.length; e++) {
@@ -136,7 +136,7 @@ function sliceBlock(io: HostTensors, t: Info, e: number): Info {
 export function hostGroupedMatMul(io: HostTensors, x: Info, w: Info, offsets: Info, transposeW: boolean): Info {
   const rows = x.shape[0];
   const q = transposeW ? w.shape[1] : w.shape[2];
-  const ranges = blocks(io, offsets, rows);
+  const ranges = expertRowRanges(io, offsets, rows);
   const out = io.alloc([rows, q], 'float32');
   // Each expert's weight as an untransposed [p, q] block: XNNPACK serves only untransposed operands.
   const weights = expertBlocks(io, io.backend, w, transposeW, (e) => {
@@ -164,7 +164,7 @@ export function hostGroupedMatMulWeightGrad(io: HostTensors, a: Info, b: Info, o
   const q = b.shape[1];
   const E = offsets.shape[0] - 1;
   const out = io.alloc([E, p, q], 'float32');
-  blocks(io, offsets, rows).forEach(([s, end], e) => {
+  expertRowRanges(io, offsets, rows).forEach(([s, end], e) => {
     if (end <= s) return; // an expert with no rows gets a zero gradient
     const ae = sliceRows(io, a, s, end);
     const be = sliceRows(io, b, s, end);

@@ -71,7 +71,13 @@ export function buildOpenApiDocument(apps: readonly AppModule[], info: { title: 
   const all = [...apps.flatMap((app) => app.routes.map((route) => ({ app, route }))), ...extra];
   for (const { app, route } of all) {
     const p = toOpenApiPath(`/api/${app.name}${route.path}`);
-    (paths[p] ??= {})[route.method] = operation(app, route);
+    try {
+      (paths[p] ??= {})[route.method] = operation(app, route);
+    } catch (err) {
+      // One route's schema that JSON Schema cannot express must not take the whole service down: the
+      // route still works (zod validates it); only its documentation is reduced to the summary.
+      (paths[p] ??= {})[route.method] = { summary: route.summary, tags: [app.name], description: `request schema not representable in JSON Schema: ${(err as Error).message}`, responses: { default: { description: 'see summary' } } };
+    }
   }
   for (const [p, summary] of [['/healthz', 'liveness'], ['/readyz', 'readiness (503 while starting or draining)'], ['/metrics', 'Prometheus metrics (text format)']] as const) {
     paths[p] = { get: { summary, tags: ['platform'], responses: { '200': { description: 'ok' }, ...(p === '/readyz' ? { '503': { description: 'not ready', ...errorRef } } : {}) } } };

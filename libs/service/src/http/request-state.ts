@@ -35,6 +35,8 @@ export function requestStateMiddleware(logger: Logger): RequestHandler {
     const state: RequestState = { requestId, log: logger.child({ reqId: requestId }), startedAt: process.hrtime.bigint(), apiKey: undefined, route: undefined, abort };
     res.locals[KEY] = state;
     res.setHeader('X-Request-Id', requestId);
+    // Error bodies echo client input: never let a browser sniff them into something executable.
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     res.on('close', () => {
       if (!res.writableFinished) abort.abort(new Error('client disconnected'));
     });
