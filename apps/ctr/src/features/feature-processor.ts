@@ -26,6 +26,14 @@ export interface TransformOptions {
   requireLabels?: boolean;
 }
 
+/** Bad input in one row: which row and which raw field, so a service can answer 400 naming it. */
+export class FeatureInputError extends Error {
+  override readonly name = 'FeatureInputError';
+  constructor(readonly row: number, readonly field: string, message: string) {
+    super(message);
+  }
+}
+
 const sourceOf = (f: { name: string; source?: string }) => f.source ?? f.name;
 
 function describe(v: RawValue): string {
@@ -186,25 +194,25 @@ export class FeatureProcessor {
       const where = `row ${r}`;
       const dRaw = row[domainField];
       if (isMissing(dRaw) || (typeof dRaw !== 'string' && typeof dRaw !== 'number')) {
-        throw new Error(`${where}: domain field '${domainField}' ${isMissing(dRaw) ? 'is missing' : `expected a string, got ${describe(dRaw)}`}`);
+        throw new FeatureInputError(r, domainField, `${where}: domain field '${domainField}' ${isMissing(dRaw) ? 'is missing' : `expected a string, got ${describe(dRaw)}`}`);
       }
       const d = this.domainIndex.get(String(dRaw));
-      if (d === undefined) throw new Error(`${where}: unknown domain '${String(dRaw)}' in field '${domainField}' (known: ${this.domains.join(', ')})`);
+      if (d === undefined) throw new FeatureInputError(r, domainField, `${where}: unknown domain '${String(dRaw)}' in field '${domainField}' (known: ${this.domains.join(', ')})`);
       domain[r] = d;
       fieldIds[r * numFields] = d;
       this.categoricals.forEach((f, j) => {
         const raw = row[sourceOf(f)];
         if (options.strict) {
-          if (raw === undefined) throw new Error(`${where}: missing field '${sourceOf(f)}' (categorical feature '${f.name}')`);
-          if (typeof raw !== 'string' && typeof raw !== 'number') throw new Error(`${where}: field '${sourceOf(f)}' expected a string or number, got ${describe(raw)}`);
+          if (raw === undefined) throw new FeatureInputError(r, sourceOf(f), `${where}: missing field '${sourceOf(f)}' (categorical feature '${f.name}')`);
+          if (typeof raw !== 'string' && typeof raw !== 'number') throw new FeatureInputError(r, sourceOf(f), `${where}: field '${sourceOf(f)}' expected a string or number, got ${describe(raw)}`);
         }
         fieldIds[r * numFields + 1 + j] = this.offsets.get(f.name)! + this.idOf(f.name, isMissing(raw) || Array.isArray(raw) ? undefined : String(raw));
       });
       this.sequences.forEach((f, j) => {
         const raw = row[sourceOf(f)];
         if (options.strict) {
-          if (raw === undefined) throw new Error(`${where}: missing field '${sourceOf(f)}' (sequence feature '${f.name}')`);
-          if (!Array.isArray(raw) && typeof raw !== 'string') throw new Error(`${where}: field '${sourceOf(f)}' expected an array or a '${f.splitter}'-separated string, got ${describe(raw)}`);
+          if (raw === undefined) throw new FeatureInputError(r, sourceOf(f), `${where}: missing field '${sourceOf(f)}' (sequence feature '${f.name}')`);
+          if (!Array.isArray(raw) && typeof raw !== 'string') throw new FeatureInputError(r, sourceOf(f), `${where}: field '${sourceOf(f)}' expected an array or a '${f.splitter}'-separated string, got ${describe(raw)}`);
         }
         // Keep the most recent maxLen items (sequences are ordered oldest → newest).
         const tokens = tokensOf(raw, f.splitter).slice(-f.maxLen);
@@ -215,8 +223,8 @@ export class FeatureProcessor {
       this.numerics.forEach((f, j) => {
         const raw = row[sourceOf(f)];
         if (options.strict) {
-          if (raw === undefined || raw === null) throw new Error(`${where}: missing field '${sourceOf(f)}' (numeric feature '${f.name}')`);
-          if (typeof raw !== 'number' || !Number.isFinite(raw)) throw new Error(`${where}: field '${sourceOf(f)}' expected a finite number, got ${describe(raw)}`);
+          if (raw === undefined || raw === null) throw new FeatureInputError(r, sourceOf(f), `${where}: missing field '${sourceOf(f)}' (numeric feature '${f.name}')`);
+          if (typeof raw !== 'number' || !Number.isFinite(raw)) throw new FeatureInputError(r, sourceOf(f), `${where}: field '${sourceOf(f)}' expected a finite number, got ${describe(raw)}`);
         }
         const s = this.scalers[f.name];
         dense[r * numDense + j] = (numericValue(raw, f.fillNa, s.log) - s.center) / s.scale;
@@ -224,12 +232,12 @@ export class FeatureProcessor {
       this.config.tasks.forEach((t, k) => {
         const raw = row[t.label];
         if (isMissing(raw)) {
-          if (options.requireLabels) throw new Error(`${where}: missing label '${t.label}' of task '${t.name}'`);
+          if (options.requireLabels) throw new FeatureInputError(r, t.label, `${where}: missing label '${t.label}' of task '${t.name}'`);
           labels[k][r] = Number.NaN;
           return;
         }
         const y = Number(raw);
-        if (y !== 0 && y !== 1) throw new Error(`${where}: label '${t.label}' expected 0 or 1, got ${describe(raw)}`);
+        if (y !== 0 && y !== 1) throw new FeatureInputError(r, t.label, `${where}: label '${t.label}' expected 0 or 1, got ${describe(raw)}`);
         labels[k][r] = y;
       });
       if (this.config.groupField !== undefined) {

@@ -35,7 +35,7 @@ export class DriftMoePlus extends DriftMoeData {
 
   constructor(schema: Schema, options: DriftMoePlusOptions = {}) {
     super(schema, options, DRIFTMOE_EXPERT_TREE);
-    this.plus = { standardize: true, mixture: true, lambda: 1, driftDelta: 0.002, ...pick(options) };
+    this.plus = { standardize: true, mixture: true, lambda: 6, driftDelta: 0.002, ...pick(options) };
     const d = schema.attributes.length;
     this.mean = new Float64Array(d);
     this.m2 = new Float64Array(d);

@@ -16,8 +16,8 @@ describe('learner snapshots', () => {
     it(`${method}: a learner restored from JSON predicts and learns exactly like the original`, () => {
       const stream = paperStream('sea_a', 3);
       const original = createLearner(method, stream.schema, { seed: 3, arfSize: 4 });
-      // 700 instances: routers have taken Adam steps and hold a partial batch; trees have split.
-      for (let i = 0; i < 700; i++) {
+      // 300 instances: routers have taken Adam steps and hold a partial batch; trees have split.
+      for (let i = 0; i < 300; i++) {
         const { x, y } = stream.nextInstance();
         original.predict(x);
         original.learn(x, y);
@@ -25,7 +25,7 @@ describe('learner snapshots', () => {
       const state = JSON.parse(JSON.stringify(original.getState())) as LearnerState;
       const copy = restoreLearner(stream.schema, state);
       expectSameJson(copy.getState(), original.getState());
-      for (let i = 0; i < 400; i++) {
+      for (let i = 0; i < 150; i++) {
         const { x, y } = stream.nextInstance();
         expect(copy.predict(x)).toBe(original.predict(x));
         copy.learn(x, y);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkGradients, describeEachBackend, expectClose, expectNoLeaks } from '@moe/testing';
+import { checkGradients, describeEachBackend, expectClose, expectNoLeaks, testBackends } from '@moe/testing';
 import { describe, expect, it } from 'vitest';
 import { DenseFfn } from '../experts/dense-ffn.js';
 import { FfnExperts } from '../experts/ffn-experts.js';
@@ -9,6 +9,7 @@ import { TopKRouter } from '../routers/top-k-router.js';
 import { ExpertChoiceRouter } from '../routers/expert-choice-router.js';
 import { NullExpertRouter } from '../routers/null-expert-router.js';
 import { TopPRouter } from '../routers/top-p-router.js';
+import { RecurrentRouter } from '../routers/recurrent-router.js';
 import { disposeRouting, type Router } from '../routers/router.js';
 import { MoeLayer, type MoeForward } from './moe-layer.js';
 import { disposeRoutingStats, readRoutingStats } from '../telemetry/routing-stats.js';
@@ -164,6 +165,26 @@ describeEachBackend('MoeLayer with every routing mode', () => {
     });
   }
 });
+
+describeEachBackend('stacked MoE layers with a recurrent router (RMoE)', () => {
+  it('pass the router state from one layer to the next, and the state changes the routing', async () => {
+    const make = (seed: number) => new MoeLayer(new RecurrentRouter({ inputDim: D, numExperts: E, k: 2, hiddenSize: 5, dropless: true, seed }), new FfnExperts({ numExperts: E, inputDim: D, hiddenDim: 4, seed }));
+    const [l1, l2] = [make(1), make(2)];
+    const x = tf.randomNormal([6, D], 0, 1, 'float32', 4);
+    await expectNoLeaks(async () => {
+      const f1 = l1.apply(x, { training: false });
+      expect(f1.state?.shape).toEqual([6, 5]);
+      const withState = l2.apply(f1.output, { training: false, state: f1.state });
+      const fresh = l2.apply(f1.output, { training: false });
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(withState.output, fresh.output))));
+      expect((await diff.data())[0]).toBeGreaterThan(0);
+      diff.dispose();
+      [f1, withState, fresh].forEach(disposeForward);
+    });
+    x.dispose();
+    [l1, l2].forEach((l) => l.dispose());
+  });
+}, testBackends().filter((b) => b !== 'webgpu'));
 
 describe('MoeLayer argument errors', () => {
   it('name the argument and the shapes', () => {
