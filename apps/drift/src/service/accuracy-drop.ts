@@ -53,7 +53,8 @@ export class AccuracyDropMonitor {
       this.reference = acc;
       return null;
     }
-    if (this.reference - acc >= this.threshold) {
+    // A small tolerance so that 1 − 0.8 (= 0.19999…) counts as a drop of 0.2.
+    if (this.reference - acc >= this.threshold - 1e-9) {
       const drop = { from: this.reference, to: acc, window: this.window };
       this.reference = acc;
       return drop;

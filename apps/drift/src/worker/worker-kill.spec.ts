@@ -36,6 +36,8 @@ function writeStream(path: string): void {
 interface Child {
   proc: ChildProcess;
   commits: number;
+  /** The last stderr lines, to explain a child that exited on its own. */
+  stderrTail: string[];
   exited: Promise<number | null>;
   nextCommit(): Promise<void>;
 }
@@ -50,6 +52,7 @@ function startWorker(): Child {
   const child: Child = {
     proc,
     commits: 0,
+    stderrTail: [],
     exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))),
     nextCommit: () => new Promise<void>((resolve) => waiters.push(resolve)),
   };
@@ -60,6 +63,7 @@ function startWorker(): Child {
     while ((nl = errBuf.indexOf('\n')) >= 0) {
       const line = errBuf.slice(0, nl);
       errBuf = errBuf.slice(nl + 1);
+      child.stderrTail = [...child.stderrTail.slice(-4), line];
       if (line.includes('"msg":"commit"')) {
         child.commits++;
         waiters.splice(0).forEach((w) => w());
@@ -88,6 +92,7 @@ afterAll(async () => {
 describe('drift worker under kill -9', () => {
   it('resumes after SIGKILL at random points with every instance learnt exactly once', async () => {
     const midRunKills: number[] = [];
+    const exitedAlone: string[] = [];
     for (let attempt = 0; attempt < 8 && midRunKills.length < 3; attempt++) {
       const child = startWorker();
       // Let this incarnation resume and commit at least once, then kill it at a random moment.
@@ -97,8 +102,9 @@ describe('drift worker under kill -9', () => {
       const code = await child.exited;
       const cp = await checkpoint();
       if (code === null && cp !== null && cp.eventsApplied < LENGTH) midRunKills.push(cp.eventsApplied);
+      if (code !== null) exitedAlone.push(`exit ${code}: ${child.stderrTail.join('\n')}`);
     }
-    expect(midRunKills.length).toBeGreaterThanOrEqual(3);
+    expect(midRunKills.length, exitedAlone.join('\n---\n')).toBeGreaterThanOrEqual(3);
     // Progress only moves forward across kills.
     expect([...midRunKills].sort((a, b) => a - b)).toEqual(midRunKills);
 

@@ -111,6 +111,11 @@ describeEachBackend('MoeLayer', () => {
     expect(stats.droppedRate).toBeGreaterThanOrEqual(0.75 - 1e-6);
     expect(stats.capacityUse?.max).toBeLessThanOrEqual(1);
     disposeForward(f);
+    // A per-call override: dropless computes every assignment.
+    const g = layer.apply(x, { training: true, capacity: 'dropless' });
+    expect((await readRoutingStats(g.stats)).droppedRate).toBe(0);
+    disposeForward(g);
+    expect(() => layer.apply(x, { training: true, capacity: 0 })).toThrow(/MoeLayer.apply: options.capacity must be an integer ≥ 1 or 'dropless'; got 0/);
     x.dispose();
     layer.dispose();
   });

@@ -33,6 +33,11 @@ export type MoeApplyOptions = Partial<RouteOptions> & {
   training: boolean;
   /** Keep each token's first choice in the stats (for `RoutingConsistency`). Default false. */
   keepTop1?: boolean;
+  /**
+   * Per-call capacity for token-choice routing, overriding the router's (Tutel-style per-call override for
+   * capacity sweeps): rows per expert, or 'dropless'.
+   */
+  capacity?: number | 'dropless';
 };
 
 /**
@@ -87,7 +92,7 @@ export class MoeLayer extends Module {
       const r = routing;
       assignment = toAssignment(r, T, E);
       const weights = assignment.weights;
-      const capacity = r.mode === 'token-choice' ? this.router.capacity(T, options.training) : r.mode === 'expert-choice' ? r.tokenIndices.shape[1] : undefined;
+      const capacity = r.mode === 'token-choice' ? this.tokenCapacity(T, options) : r.mode === 'expert-choice' ? r.tokenIndices.shape[1] : undefined;
       const p = (plan = computeDispatchPlan(assignment.indices, E, { capacity }));
       const output = tf.tidy(() => {
         const h = this.experts.preDispatch(flat);
@@ -108,6 +113,14 @@ export class MoeLayer extends Module {
       if (routing) disposeRouting(routing);
       release();
     }
+  }
+
+  private tokenCapacity(numTokens: number, options: MoeApplyOptions): number | undefined {
+    const c = options.capacity;
+    if (c === undefined) return this.router.capacity(numTokens, options.training);
+    if (c === 'dropless') return undefined;
+    if (!Number.isInteger(c) || c < 1) throw new Error(`MoeLayer.apply: options.capacity must be an integer ≥ 1 or 'dropless'; got ${JSON.stringify(c)}`);
+    return c;
   }
 
   /** Parameters one token touches with k routed experts (plus the router and shared experts). */

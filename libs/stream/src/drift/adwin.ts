@@ -72,15 +72,12 @@ export class Adwin {
         let n1 = this.width;
         let u0 = 0;
         let u1 = this.total;
-        let v0 = 0;
-        let v1 = this.variance;
         for (let i = this.rows.length - 1; i >= 0 && !exit; i--) {
           const row = this.rows[i];
           const n2 = 2 ** i;
           for (let k = 0; k < row.total.length; k++) {
             const u2 = row.total[k];
-            if (n0 > 0) v0 += row.variance[k] + (n0 * n2 * (u0 / n0 - u2 / n2) * (u0 / n0 - u2 / n2)) / (n0 + n2);
-            if (n1 > 0) v1 -= row.variance[k] + (n1 * n2 * (u1 / n1 - u2 / n2) * (u1 / n1 - u2 / n2)) / (n1 + n2);
+            // MOA also tracks the sub-windows' variances here, but its cut test uses the whole window's.
             n0 += n2;
             n1 -= n2;
             u0 += u2;

@@ -1,0 +1,10 @@
+export { createCtrApp } from './ctr-app.js';
+export type { CtrApp, CtrAppOptions } from './ctr-app.js';
+export { ModelSlot } from './model-slot.js';
+export type { ServedModel } from './model-slot.js';
+export { DomainCalibration } from './domain-calibration.js';
+export { OnlineLearner, ctrEventSchema } from './online-learner.js';
+export type { CtrEvent, OnlineLearnerOptions, OnlineStats } from './online-learner.js';
+export { TrainingJobs } from './training-jobs.js';
+export type { TrainingRunState } from './training-jobs.js';
+export { predictRows, PredictInputError } from './predict-rows.js';
