@@ -10,6 +10,7 @@ export { computeDispatchPlan, disposeDispatchPlan, validateRouterIndices } from 
 export type { DispatchPlanOptions } from './moe/compute-dispatch-plan.js';
 export { dispatch, combine, groupedMatMul } from './moe/moe-ops.js';
 export type { GroupedMatMulOptions } from './moe/moe-ops.js';
+export { clearExpertBlockCache } from './host/expert-block-cache.js';
 export * from './moe/kernel-names.js';
 export { frequencySplit, lowPassHalfWidth } from './spectral/frequency-split.js';
 export type { FrequencySplit } from './spectral/frequency-split.js';

@@ -40,7 +40,3 @@ export async function runModel(
   }
 }
 
-/** Live tensors (for leak checks in long benchmark loops). */
-export function liveTensors(): number {
-  return tf.memory().numTensors;
-}

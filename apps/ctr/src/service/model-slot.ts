@@ -1,24 +1,39 @@
 import type { CtrArtifact } from '../artifact/model-artifact.js';
-import { DomainCalibration } from './domain-calibration.js';
+import { PlattCalibration, plattCalibrationStateSchema } from './platt-calibration.js';
 
 /** One loaded model version as served. */
 export interface ServedModel {
   artifact: CtrArtifact;
-  /** Registry id (or a label for models loaded from a path). */
+  /** Label shown to clients: `v<registry id>` or a label for models loaded from a path. */
   version: string;
-  calibration: DomainCalibration;
+  /** Registry id of the version (absent for a model loaded from a path). */
+  versionId?: number;
+  /** Per-domain recalibration saved with the artefact (by the online worker), else the identity. */
+  calibration: PlattCalibration;
 }
 
 interface Entry {
   served: ServedModel;
   leases: number;
   retired: boolean;
+  disposed: () => void;
+}
+
+/** The calibration stored in an artefact's metadata, when it matches the artefact's domains and tasks. */
+export function artifactCalibration(artifact: CtrArtifact): PlattCalibration {
+  const domains = artifact.processor.domains;
+  const tasks = artifact.processor.layout.tasks.map((t) => t.name);
+  const stored = plattCalibrationStateSchema.safeParse(artifact.metadata.calibration);
+  if (stored.success && stored.data.domains.join('\u0000') === domains.join('\u0000') && stored.data.tasks.join('\u0000') === tasks.join('\u0000')) {
+    return PlattCalibration.fromJSON(stored.data);
+  }
+  return new PlattCalibration(domains, tasks);
 }
 
 /**
  * Hot-swappable model holder. A request leases the current model for its whole duration; `swap` installs a
  * new version for every later request at once, and the old one is disposed only when its last lease is
- * released — so a swap never fails or drops an in-flight request.
+ * released — so a swap never fails or drops an in-flight request, and never frees tensors under it.
  */
 export class ModelSlot {
   private entry: Entry | undefined;
@@ -39,27 +54,41 @@ export class ModelSlot {
         if (released) return;
         released = true;
         entry.leases--;
-        if (entry.retired && entry.leases === 0) entry.served.artifact.model.dispose();
+        if (entry.retired && entry.leases === 0) entry.disposed();
       },
     };
   }
 
-  swap(artifact: CtrArtifact, version: string): ServedModel {
-    const served: ServedModel = { artifact, version, calibration: new DomainCalibration(artifact.processor.layout.numDomains, artifact.processor.layout.tasks.length) };
+  /**
+   * Serves `artifact` from now on. Resolves `retired` once the previous model's last in-flight request
+   * finished and its tensors were disposed (immediately when none was in flight).
+   */
+  swap(artifact: CtrArtifact, version: string, versionId?: number): { served: ServedModel; retired: Promise<void> } {
+    const served: ServedModel = { artifact, version, ...(versionId !== undefined ? { versionId } : {}), calibration: artifactCalibration(artifact) };
     const old = this.entry;
-    this.entry = { served, leases: 0, retired: false };
-    if (old) {
-      old.retired = true;
-      if (old.leases === 0) old.served.artifact.model.dispose();
-    }
-    return served;
+    this.entry = this.newEntry(served);
+    return { served, retired: old ? this.retire(old) : Promise.resolve() };
   }
 
-  dispose(): void {
-    if (this.entry) {
-      this.entry.retired = true;
-      if (this.entry.leases === 0) this.entry.served.artifact.model.dispose();
-      this.entry = undefined;
-    }
+  /** Stops serving; the model is disposed once in-flight requests finished. */
+  dispose(): Promise<void> {
+    const old = this.entry;
+    this.entry = undefined;
+    return old ? this.retire(old) : Promise.resolve();
+  }
+
+  private newEntry(served: ServedModel): Entry {
+    return { served, leases: 0, retired: false, disposed: () => {} };
+  }
+
+  private retire(entry: Entry): Promise<void> {
+    return new Promise<void>((resolve) => {
+      entry.retired = true;
+      entry.disposed = () => {
+        entry.served.artifact.model.dispose();
+        resolve();
+      };
+      if (entry.leases === 0) entry.disposed();
+    });
   }
 }

@@ -15,7 +15,10 @@ export interface RowPrediction {
 
 export interface PredictOutcome {
   predictions: RowPrediction[];
+  /** Batch-mean gate weights per task (`gate/<task>` → per expert) and other model diagnostics. */
   diagnostics: Record<string, number[]>;
+  /** Share of rows routed to each group (AdaptDHM clusters), when the model routes. */
+  routeShare?: number[];
 }
 
 /** A caller error naming the row field (the service maps it to 400 with path `body.rows.<i>.<field>`). */
@@ -33,20 +36,27 @@ export async function predictRows(served: ServedModel, rows: readonly RawRow[]):
   try {
     batch = processor.transform(rows, { strict: true });
   } catch (e) {
-    if (e instanceof FeatureInputError) throw new PredictInputError(`body.rows.${e.row}.${e.field}`, e.message);
+    if (e instanceof FeatureInputError) throw new PredictInputError(`body.rows.${e.row}.${e.field}`, `body.rows.${e.row}.${e.field}: ${e.message}`);
     throw e;
   }
   const out = await predict(model, batch, { diagnostics: true });
   const tasks = processor.layout.tasks;
+  const chained = tasks.filter((t) => t.chainOf >= 0);
   const predictions = rows.map((_, i): RowPrediction => {
     const d = batch.domain[i];
     const pred: RowPrediction = {
       domain: processor.domains[d],
       probabilities: Object.fromEntries(tasks.map((t, k) => [t.name, served.calibration.apply(out.probs[k][i], d, k)])),
     };
-    if (tasks.some((t) => t.chainOf >= 0)) pred.conditional = Object.fromEntries(tasks.filter((t) => t.chainOf >= 0).map((t) => [t.name, out.conditional[tasks.indexOf(t)][i]]));
-    if (out.routes && model.config.kind === 'adaptdhm') pred.route = out.routes[i];
+    if (chained.length) pred.conditional = Object.fromEntries(chained.map((t) => [t.name, out.conditional[tasks.indexOf(t)][i]]));
+    if (out.routes) pred.route = out.routes[i];
     return pred;
   });
-  return { predictions, diagnostics: out.diagnostics };
+  let routeShare: number[] | undefined;
+  if (out.routes) {
+    const groups = Math.max(model.config.kind === 'adaptdhm' ? model.config.clusters : 0, ...Array.from(out.routes, (r) => r + 1));
+    routeShare = new Array<number>(groups).fill(0);
+    for (const r of out.routes) routeShare[r] += 1 / out.routes.length;
+  }
+  return { predictions, diagnostics: out.diagnostics, ...(routeShare ? { routeShare } : {}) };
 }

@@ -14,6 +14,9 @@ export interface PrequentialResult {
   window: ClassificationMetrics;
   seconds: number;
   instancesPerSecond: number;
+  /** CPU time of this process (user + system): on a shared machine, wall time also counts waiting for a core. */
+  cpuSeconds: number;
+  instancesPerCpuSecond: number;
   curve: CurvePoint[];
   stats: LearnerStats;
 }
@@ -57,6 +60,7 @@ export async function runPrequential(learner: StreamLearner, source: Source, opt
     if (progressEvery > 0 && n % progressEvery === 0) options.onProgress?.(n, evaluator.cumulative());
   };
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   if (isGenerator(source)) {
     for (let i = 0; i < limit; i++) step(source.nextInstance());
   } else {
@@ -66,5 +70,7 @@ export async function runPrequential(learner: StreamLearner, source: Source, opt
     }
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { metrics: evaluator.cumulative(), window: evaluator.windowed(), seconds, instancesPerSecond: evaluator.instances / seconds, curve, stats: learner.stats() };
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  return { metrics: evaluator.cumulative(), window: evaluator.windowed(), seconds, instancesPerSecond: evaluator.instances / seconds, cpuSeconds, instancesPerCpuSecond: evaluator.instances / cpuSeconds, curve, stats: learner.stats() };
 }

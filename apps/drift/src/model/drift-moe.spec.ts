@@ -98,11 +98,10 @@ describe('DriftMoE-Task', () => {
 
 describe('DriftMoE+', () => {
   it('replaces experts whose error rises after an abrupt drift', () => {
-    const s = paperStream('sea_a', 4);
-    const plus = new DriftMoePlus(s.schema, { seed: 4 });
-    // Skip to just before the first drift (centre 249,975) would take too long; use a short synthetic one.
+    // SEA θ = 7 → θ = 9.5 at instance 1500 (a fifth of the input space changes label).
     const a = new SeaGenerator({ function: 3, noisePercentage: 0 });
     const b = new SeaGenerator({ function: 4, instanceRandomSeed: 9, noisePercentage: 0 });
+    const plus = new DriftMoePlus(a.schema, { seed: 4 });
     for (let i = 0; i < 3000; i++) {
       const { x, y } = (i < 1500 ? a : b).nextInstance();
       plus.predict(x);

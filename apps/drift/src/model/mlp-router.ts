@@ -57,6 +57,8 @@ export class MlpRouter {
   private readonly gb3: Float64Array;
   private readonly dz1: Float64Array;
   private readonly dz2: Float64Array;
+  /** Indices of the non-zero entries of dz2 (the backward pass visits only those). */
+  private readonly live: Int32Array;
   random: JavaRandom;
 
   constructor(o: MlpRouterOptions) {
@@ -84,6 +86,7 @@ export class MlpRouter {
     [this.gw1, this.gb1, this.gw2, this.gb2, this.gw3, this.gb3] = views(this.grads);
     this.dz1 = new Float64Array(this.h1);
     this.dz2 = new Float64Array(this.h2);
+    this.live = new Int32Array(this.h2);
     this.random = new JavaRandom(o.seed ?? 1);
     const xavier = (w: Float64Array, fanIn: number, fanOut: number) => {
       const a = Math.sqrt(6 / (fanIn + fanOut));
@@ -101,15 +104,16 @@ export class MlpRouter {
 
   /** Logits for x into `act` (x copied in; NaN inputs enter as 0). `train` turns dropout on. */
   forward(x: ArrayLike<number>, act: RouterActivations, train = false): Float64Array {
-    const { d, h1: n1, h2: n2, e } = this;
+    const { d, h1: n1, h2: n2, e, w1, w2, w3 } = this;
     const { h1, h2, logits } = act;
-    for (let i = 0; i < d; i++) act.x[i] = x[i] === x[i] ? x[i] : 0;
+    const xs = act.x;
+    for (let i = 0; i < d; i++) xs[i] = x[i] === x[i] ? x[i] : 0;
     h1.set(this.b1);
     for (let i = 0; i < d; i++) {
-      const xi = act.x[i];
+      const xi = xs[i];
       if (xi === 0) continue;
       const off = i * n1;
-      for (let j = 0; j < n1; j++) h1[j] += xi * this.w1[off + j];
+      for (let j = 0; j < n1; j++) h1[j] += xi * w1[off + j];
     }
     const keepScale = 1 / (1 - this.dropout);
     for (let j = 0; j < n1; j++) {
@@ -121,7 +125,7 @@ export class MlpRouter {
       const a = h1[i];
       if (a === 0) continue;
       const off = i * n2;
-      for (let j = 0; j < n2; j++) h2[j] += a * this.w2[off + j];
+      for (let j = 0; j < n2; j++) h2[j] += a * w2[off + j];
     }
     for (let j = 0; j < n2; j++) if (h2[j] < 0) h2[j] = 0;
     logits.set(this.b3);
@@ -129,7 +133,7 @@ export class MlpRouter {
       const a = h2[i];
       if (a === 0) continue;
       const off = i * e;
-      for (let j = 0; j < e; j++) logits[j] += a * this.w3[off + j];
+      for (let j = 0; j < e; j++) logits[j] += a * w3[off + j];
     }
     return logits;
   }
@@ -141,14 +145,14 @@ export class MlpRouter {
   /**
    * Accumulates the gradient of one instance given dL/dlogits. Units zeroed by ReLU or dropout pass no
    * gradient (their activation is 0), which is what lets us skip them; kept dropout units carry the 1/(1−p)
-   * scale in their activation, and their incoming gradient gets the same scale.
+   * scale in their activation, and their incoming gradient gets the same scale. Skipped terms are exact
+   * zeros, so the sums equal the dense ones.
    */
   accumulate(act: RouterActivations, dLogits: Float64Array, train = false): void {
-    const { d, h1: n1, h2: n2, e } = this;
+    const { d, h1: n1, h2: n2, e, w2, w3, gw1, gw2, gw3, dz1, dz2, live } = this;
     const { x, h1, h2 } = act;
-    const dz1 = this.dz1;
-    const dz2 = this.dz2;
     for (let j = 0; j < e; j++) this.gb3[j] += dLogits[j];
+    let nLive = 0;
     for (let i = 0; i < n2; i++) {
       const a = h2[i];
       if (a === 0) {
@@ -158,10 +162,11 @@ export class MlpRouter {
       const off = i * e;
       let s = 0;
       for (let j = 0; j < e; j++) {
-        this.gw3[off + j] += a * dLogits[j];
-        s += this.w3[off + j] * dLogits[j];
+        gw3[off + j] += a * dLogits[j];
+        s += w3[off + j] * dLogits[j];
       }
       dz2[i] = s;
+      if (s !== 0) live[nLive++] = i;
     }
     for (let j = 0; j < n2; j++) this.gb2[j] += dz2[j];
     const scale = train && this.dropout > 0 ? 1 / (1 - this.dropout) : 1;
@@ -173,11 +178,11 @@ export class MlpRouter {
       }
       const off = i * n2;
       let s = 0;
-      for (let j = 0; j < n2; j++) {
+      for (let q = 0; q < nLive; q++) {
+        const j = live[q];
         const g = dz2[j];
-        if (g === 0) continue;
-        this.gw2[off + j] += a * g;
-        s += this.w2[off + j] * g;
+        gw2[off + j] += a * g;
+        s += w2[off + j] * g;
       }
       dz1[i] = s * scale;
     }
@@ -186,7 +191,7 @@ export class MlpRouter {
       const xi = x[i];
       if (xi === 0) continue;
       const off = i * n1;
-      for (let j = 0; j < n1; j++) this.gw1[off + j] += xi * dz1[j];
+      for (let j = 0; j < n1; j++) gw1[off + j] += xi * dz1[j];
     }
   }
 

@@ -7,6 +7,7 @@ import { createApiKey, openDb, type Db } from '@moe/db';
 import { createService, dashboardDataSchema, type Service } from '@moe/service';
 import { SeaGenerator, type Instance } from '@moe/stream';
 import { createDriftApp } from '../app-module.js';
+import { METHODS } from '../model/methods.js';
 import { PrequentialSession } from './prequential-session.js';
 
 const ELEC_HEADER = `@relation elec
@@ -106,6 +107,20 @@ describe('drift REST service', () => {
     expect((await call('DELETE', '/streams/sea-ht')).status).toBe(200);
   });
 
+  it('serves every method of the learning library', async () => {
+    const gen = new SeaGenerator({ function: 3, instanceRandomSeed: 1 });
+    for (const method of METHODS) {
+      const id = await createStream(method);
+      const batch = seaBatch(gen, 30);
+      const r = await call('POST', `/streams/${id}/learn`, { json: { instances: rows(batch), labels: labels(batch) } });
+      expect(r.status, `${method}: ${JSON.stringify(r.body)}`).toBe(200);
+      expect(r.body.predictions).toHaveLength(30);
+      const status = await call('GET', `/streams/${id}/status`);
+      expect(status.body).toMatchObject({ method, instancesSeen: 30 });
+      await call('DELETE', `/streams/${id}`);
+    }
+  });
+
   it('refuses bad create requests naming the field', async () => {
     expectField(await call('POST', '/streams', { json: { method: 'moa', schema: SEA_SCHEMA } }), 400, 'body.method');
     const noValues = { ...SEA_SCHEMA, attributes: [SEA_SCHEMA.attributes[0], { name: 'c', type: 'nominal' }] };
@@ -149,6 +164,7 @@ describe('drift REST service', () => {
     expectField(await bad([{ date: 0.2, day: '4', period: 0.1 }]), 400, 'body.instances.0.nswprice', /missing/);
     expectField(await bad([{ date: 0.2, day: '4', period: 0.1, nswprice: 1, wind: 3 }]), 400, 'body.instances.0.wind', /unknown attribute/);
     expectField(await bad([7]), 400, 'body.instances.0');
+    expectField(await bad([{ date: 0.2, day: '4', period: 0.1, nswprice: 1, constructor: 1 }]), 400, 'body.instances.0.constructor', /unknown attribute/);
     // JSON has no NaN or Infinity; 1e400 parses to Infinity and must still be refused.
     const inf = await call('POST', `/streams/${id}/predict`, { raw: '{"instances":[[0.1,"3",1e400,0.2]]}' });
     expectField(inf, 400, 'body.instances.0.2', /finite number .* got Infinity/);
@@ -237,6 +253,26 @@ describe('drift REST service', () => {
     expectField(await call('POST', `/streams/${id}/restore`, { json: { snapshotId } }), 409, 'body.snapshotId', /fails its checksum/);
     await call('DELETE', `/streams/${id}`);
     await call('DELETE', '/streams/sea-copy');
+  });
+
+  it('snapshot → restore is exact for every method', async () => {
+    for (const method of METHODS) {
+      const id = await createStream(method);
+      const gen = new SeaGenerator({ function: 4, instanceRandomSeed: 8 });
+      const first = seaBatch(gen, 300);
+      await call('POST', `/streams/${id}/learn`, { json: { instances: rows(first), labels: labels(first) } });
+      const snap = await call('POST', `/streams/${id}/snapshot`);
+      expect(snap.status, `${method}: ${JSON.stringify(snap.body)}`).toBe(201);
+      const copy = `${id}-copy`;
+      expect((await call('POST', `/streams/${copy}/restore`, { json: { snapshotId: snap.body.snapshotId } })).status).toBe(200);
+      const next = seaBatch(gen, 200);
+      const a = await call('POST', `/streams/${id}/learn`, { json: { instances: rows(next), labels: labels(next) } });
+      const b = await call('POST', `/streams/${copy}/learn`, { json: { instances: rows(next), labels: labels(next) } });
+      expect(a.body.predictions, method).toHaveLength(200);
+      expect(b.body.predictions, method).toEqual(a.body.predictions);
+      await call('DELETE', `/streams/${id}`);
+      await call('DELETE', `/streams/${copy}`);
+    }
   });
 
   it('stores drift events and feeds the dashboard', async () => {

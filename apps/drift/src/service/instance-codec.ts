@@ -85,12 +85,13 @@ export function encodeRow(schema: Schema, row: unknown, where: string, options: 
   for (const k of Object.keys(obj)) if (!known.has(k)) throw new InstanceFieldError(`${where}.${k}`, `unknown attribute '${k}' (the schema has ${[...known].slice(0, 20).join(', ')})`);
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs[i];
-    if (!(a.name in obj)) throw new InstanceFieldError(`${where}.${a.name}`, `missing: every attribute needs a value (null for a missing value)`);
+    // Own keys only: an attribute named like an Object.prototype member must not read the prototype.
+    if (!Object.hasOwn(obj, a.name)) throw new InstanceFieldError(`${where}.${a.name}`, `missing: every attribute needs a value (null for a missing value)`);
     const v = encodeField(a, obj[a.name], options);
     if (typeof v === 'string') throw new InstanceFieldError(`${where}.${a.name}`, v);
     x[i] = v;
   }
-  return { x, label: options.allowClass ? obj[schema.classAttribute.name] : undefined };
+  return { x, label: options.allowClass && Object.hasOwn(obj, schema.classAttribute.name) ? obj[schema.classAttribute.name] : undefined };
 }
 
 /** The class index of a label (a class value, or a number written like one); throws naming `where`. */

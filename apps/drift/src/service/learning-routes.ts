@@ -4,6 +4,7 @@ import type { Schema } from '@moe/stream';
 import { checkBatchSize, type DriftContext } from './drift-context.js';
 import { writeDriftEvents } from './drift-event-writer.js';
 import { encodeLabel, encodeRow, InstanceFieldError } from './instance-codec.js';
+import { learnResponse, predictResponse } from './response-schemas.js';
 import { StreamRegistry } from './stream-registry.js';
 import { streamIdParams, WRITE_SCOPE } from './stream-routes.js';
 
@@ -63,6 +64,7 @@ export function learningRoutes(ctx: DriftContext): RouteDefinition[] {
       auth: false,
       params: streamIdParams,
       body: predictBody,
+      response: predictResponse,
       handler: ({ params, body }) => {
         const live = ctx.registry.get(params.id);
         checkBatchSize('body.instances', body.instances.length, ctx.maxBatch);
@@ -79,6 +81,7 @@ export function learningRoutes(ctx: DriftContext): RouteDefinition[] {
       scope: WRITE_SCOPE,
       params: streamIdParams,
       body: learnBody,
+      response: learnResponse,
       handler: async ({ params, body, db, log }) => {
         const live = ctx.registry.get(params.id);
         checkBatchSize('body.instances', body.instances.length, ctx.maxBatch);

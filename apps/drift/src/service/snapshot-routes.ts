@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute, HttpError, type RouteDefinition } from '@moe/service';
 import { requireDb, type DriftContext } from './drift-context.js';
 import { PrequentialSession } from './prequential-session.js';
+import { snapshotResponse } from './response-schemas.js';
 import { listSnapshots, loadSnapshot, saveSnapshot } from './snapshot-store.js';
 import { streamIdParams, WRITE_SCOPE } from './stream-routes.js';
 
@@ -17,6 +18,7 @@ export function snapshotRoutes(ctx: DriftContext): RouteDefinition[] {
       scope: WRITE_SCOPE,
       status: 201,
       params: streamIdParams,
+      response: snapshotResponse,
       handler: async ({ params, db }) => {
         const live = ctx.registry.get(params.id);
         const store = requireDb(db, 'a snapshot');

@@ -5,6 +5,7 @@ import { METHODS } from '../model/methods.js';
 import type { DriftContext } from './drift-context.js';
 import { PrequentialSession } from './prequential-session.js';
 import { jsonSchemaInput, SCHEMA_LIMITS, SchemaInputError, schemaFromArff, schemaFromJson, schemaToJson } from './schema-input.js';
+import { createdStreamResponse, statusResponse } from './response-schemas.js';
 import type { LiveStream } from './stream-registry.js';
 
 export const WRITE_SCOPE = 'drift:write';
@@ -62,6 +63,7 @@ export function streamRoutes(ctx: DriftContext): RouteDefinition[] {
       scope: WRITE_SCOPE,
       status: 201,
       body: createBody,
+      response: createdStreamResponse,
       handler: async ({ body }) => {
         const schema = await parseSchema(body.schema, body.classAttribute);
         ctx.registry.ensureRoom();
@@ -81,6 +83,7 @@ export function streamRoutes(ctx: DriftContext): RouteDefinition[] {
       path: '/streams/:id/status',
       summary: 'Windowed and cumulative accuracy, kappa, expert usage and drift detections of a learner',
       params: streamIdParams,
+      response: statusResponse,
       handler: ({ params }) => {
         const live = ctx.registry.get(params.id);
         const s = live.session;

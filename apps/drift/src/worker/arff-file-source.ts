@@ -13,6 +13,7 @@ export interface ArffHeader {
 }
 
 const HEADER_LIMIT_LINES = 100_000;
+const ORDER_PROBE = '__moe_column_order_probe__';
 
 /** Reads the header of an ARFF file (up to and including `@data`). */
 export async function readArffHeader(path: string, classAttribute?: string): Promise<ArffHeader> {
@@ -25,11 +26,11 @@ export async function readArffHeader(path: string, classAttribute?: string): Pro
       for (const l of lines) {
         if (/^\s*@data\b/i.test(l.text)) {
           const text = `${header.join('\n')}\n@data\n`;
-          // Parsed once with the default class (the last column) to learn the column order…
-          const all = (await readArff(text)).schema;
-          const columns = [...all.attributes, all.classAttribute].map((a) => a.name);
-          // …and once with the class asked for.
-          const schema = classAttribute === undefined ? all : (await readArff(text, { classAttribute })).schema;
+          const schema = (await readArff(text, classAttribute === undefined ? {} : { classAttribute })).schema;
+          // The column order, class included: parsed again with a stand-in class appended last, every real
+          // attribute (whatever its type) comes out as an input attribute, in file order.
+          const probe = `${header.join('\n')}\n@attribute ${ORDER_PROBE} {0,1}\n@data\n`;
+          const columns = (await readArff(probe)).schema.attributes.map((a) => a.name);
           return { schema, columns, dataStart: { offset: l.end, line: l.line + 1 } };
         }
         header.push(l.text);

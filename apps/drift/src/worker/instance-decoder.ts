@@ -30,7 +30,7 @@ export function decodeInstance(schema: Schema, value: unknown): LabelledInstance
   }
   const v = value as Record<string, unknown>;
   try {
-    if ('x' in v && !schema.attributes.some((a) => a.name === 'x')) {
+    if (Object.hasOwn(v, 'x') && !schema.attributes.some((a) => a.name === 'x')) {
       const { x, label } = encodeRow(schema, v.x, 'x', { allowClass: v.y === undefined });
       const raw = v.y !== undefined ? v.y : label;
       const y = encodeLabel(schema, raw, v.y !== undefined ? 'y' : `x.${schema.classAttribute.name}`);

@@ -77,6 +77,21 @@ describe('drift worker sources', () => {
     expect(again).toMatchObject({ instancesSeen: 400, applied: 0 });
   });
 
+  it('reads an ARFF file whose class is not the last column (quoted values, comments)', async () => {
+    const data = sea(200, 14);
+    const lines = ['% header comment', "@relation 'sea first'", "@attribute 'the class' {'group A','group B'}", '@attribute a1 numeric', '@attribute a2 numeric', '@attribute a3 numeric', '@data'];
+    for (const i of data) lines.push(`'${i.y === 0 ? 'group A' : 'group B'}',${Array.from(i.x).join(',')}`);
+    lines.splice(60, 0, '% comment', '');
+    lines.push("'group C',1,2,3");
+    const path = join(dir, 'first.arff');
+    writeFileSync(path, lines.join('\n'));
+    const summary = await runToEnd(config(`file:${path}`, { classAttribute: 'the class' }));
+    const ref = reference(data);
+    expect(summary).toMatchObject({ instancesSeen: 200, correct: ref.correct, predictionHash: ref.predictionHash, deadLettered: 1 });
+    const letter = await db.client.deadLetter.findFirst({ where: { stream: 'file:first.arff' } });
+    expect(letter?.reason).toMatch(/^first\.arff:210: the class: unknown value "group C"/);
+  });
+
   it('learns NDJSON events {id, x, y}, applying a repeated id once', async () => {
     const data = sea(300, 12);
     const events = data.map((i, k) => JSON.stringify({ id: `e${k}`, x: Array.from(i.x), y: label(i.y) }));

@@ -9,14 +9,16 @@ import type { HostTensors } from './host-tensors.js';
  * that reuses a weight skip it. Costs one extra copy of each live weight (two when its transposed blocks
  * are used as well). Entries are freed when their source weight is found disposed (swept on each call).
  */
-const caches = new WeakMap<object, Map<tf.DataId, Map<string, tf.TensorInfo[]>>>();
+const caches = new Map<object, { io: HostTensors; entries: Map<tf.DataId, Map<string, tf.TensorInfo[]>> }>();
 
 export function expertBlocks(io: HostTensors, backendKey: object, w: tf.TensorInfo, transpose: boolean, copyBlock: (e: number) => tf.TensorInfo): tf.TensorInfo[] {
   const E = w.shape[0];
   const isAlive = io.isAlive;
   if (isAlive == null) return Array.from({ length: E }, (_, e) => copyBlock(e));
-  let cache = caches.get(backendKey);
-  if (cache == null) caches.set(backendKey, (cache = new Map()));
+  let slot = caches.get(backendKey);
+  if (slot == null) caches.set(backendKey, (slot = { io, entries: new Map() }));
+  slot.io = io;
+  const cache = slot.entries;
   for (const [dataId, variants] of cache) {
     if (!isAlive(dataId)) {
       variants.forEach((blocks) => blocks.forEach((t) => io.free(t)));
@@ -29,6 +31,17 @@ export function expertBlocks(io: HostTensors, backendKey: object, w: tf.TensorIn
   let blocks = variants.get(key);
   if (blocks == null) variants.set(key, (blocks = Array.from({ length: E }, (_, e) => copyBlock(e))));
   return blocks;
+}
+
+/**
+ * Frees every cached expert block now (they are otherwise freed lazily, on the next grouped matmul after
+ * their weight is disposed). For long-lived processes that stop using MoE layers.
+ */
+export function clearExpertBlockCache(): void {
+  for (const { io, entries } of caches.values()) {
+    entries.forEach((variants) => variants.forEach((blocks) => blocks.forEach((t) => io.free(t))));
+    entries.clear();
+  }
 }
 
 /** Whether blocks from expertBlocks belong to the cache (and so must not be freed by the caller). */

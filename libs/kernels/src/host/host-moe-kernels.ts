@@ -120,7 +120,7 @@ function expertRowRanges(io: HostTensors, offsets: Info, rows: number): [number,
 /** Copies rows [s, end) of a [rows, cols] tensor into a new [end - s, cols] tensor. */
 function sliceRows(io: HostTensors, t: Info, s: number, end: number): Info {
   const cols = t.shape[1];
-  const part = io.alloc([end - s, cols], t.dtype as 'float32');
+  const part = io.alloc([end - s, cols], t.dtype as 'float32', false);
   io.view(part).set(io.view(t).subarray(s * cols, end * cols));
   return part;
 }
@@ -128,7 +128,7 @@ function sliceRows(io: HostTensors, t: Info, s: number, end: number): Info {
 /** Copies block e of a [E, a, b] tensor into a new [a, b] tensor. */
 function sliceBlock(io: HostTensors, t: Info, e: number): Info {
   const [, a, b] = t.shape;
-  const part = io.alloc([a, b], 'float32');
+  const part = io.alloc([a, b], 'float32', false);
   io.view(part).set(io.view(t).subarray(e * a * b, (e + 1) * a * b));
   return part;
 }
@@ -137,7 +137,8 @@ export function hostGroupedMatMul(io: HostTensors, x: Info, w: Info, offsets: In
   const rows = x.shape[0];
   const q = transposeW ? w.shape[1] : w.shape[2];
   const ranges = expertRowRanges(io, offsets, rows);
-  const out = io.alloc([rows, q], 'float32');
+  // The expert blocks tile [0, rows) whenever offsets[0] = 0 (always, for a plan), so skip the zero fill then.
+  const out = io.alloc([rows, q], 'float32', ranges.length === 0 || ranges[0][0] !== 0);
   // Each expert's weight as an untransposed [p, q] block: XNNPACK serves only untransposed operands.
   const weights = expertBlocks(io, io.backend, w, transposeW, (e) => {
     const block = sliceBlock(io, w, e);
@@ -163,9 +164,12 @@ export function hostGroupedMatMulWeightGrad(io: HostTensors, a: Info, b: Info, o
   const p = a.shape[1];
   const q = b.shape[1];
   const E = offsets.shape[0] - 1;
-  const out = io.alloc([E, p, q], 'float32');
+  const out = io.alloc([E, p, q], 'float32', false);
   expertRowRanges(io, offsets, rows).forEach(([s, end], e) => {
-    if (end <= s) return; // an expert with no rows gets a zero gradient
+    if (end <= s) {
+      io.view(out).fill(0, e * p * q, (e + 1) * p * q); // an expert with no rows gets a zero gradient
+      return;
+    }
     const ae = sliceRows(io, a, s, end);
     const be = sliceRows(io, b, s, end);
     const ge = io.run('BatchMatMul', { a: ae, b: be }, { transposeA: true, transposeB: false });

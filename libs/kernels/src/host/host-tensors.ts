@@ -12,8 +12,8 @@ export interface HostTensors {
   backend: object;
   /** A view of the tensor's values (writable for tensors this kernel allocated). */
   view(t: tf.TensorInfo): HostArray;
-  /** A new zero-filled tensor. */
-  alloc(shape: number[], dtype: 'float32' | 'int32'): tf.TensorInfo;
+  /** A new tensor, zero-filled unless `zero` is false (for outputs the caller overwrites entirely). */
+  alloc(shape: number[], dtype: 'float32' | 'int32', zero?: boolean): tf.TensorInfo;
   /** Runs one of the backend's own kernels (e.g. BatchMatMul, Transpose) on tensor infos. */
   run(kernelName: string, inputs: Record<string, tf.TensorInfo>, attrs?: Record<string, unknown>): tf.TensorInfo;
   /** Frees a tensor this kernel allocated and does not return. */
@@ -64,9 +64,9 @@ export function wasmTensors(backend: unknown): HostTensors {
   return {
     backend: b,
     view: (t) => b.typedArrayFromHeap(t),
-    alloc: (shape, dtype) => {
+    alloc: (shape, dtype, zero = true) => {
       const t = b.makeOutput(shape, dtype); // malloc'd, not zeroed
-      b.typedArrayFromHeap(t).fill(0);
+      if (zero) b.typedArrayFromHeap(t).fill(0);
       return t;
     },
     run: (name, inputs, attrs = {}) => runBackendKernel('wasm', backend, name, inputs, attrs),

@@ -21,9 +21,8 @@ export class DomainTaskHeads extends Module {
       const tower = this.addChild(`tower${t}`, new Mlp(inputDim, towerSizes, deriveSeed(seed, `tower${t}`)));
       this.towers.push(tower);
       // [D, k] initialised like one Dense k→1 repeated per domain.
-      const w0 = glorot([tower.outputDim, 1], deriveSeed(seed, `out${t}`));
-      this.w.push(this.addParam(`w${t}`, tf.tile(tf.transpose(w0), [numDomains, 1])));
-      w0.dispose();
+      const init = tf.tidy(() => tf.tile(tf.transpose(glorot([tower.outputDim, 1], deriveSeed(seed, `out${t}`))), [numDomains, 1]));
+      this.w.push(this.addParam(`w${t}`, init));
       this.b.push(this.addParam(`b${t}`, tf.zeros([numDomains, 1])));
     }
   }
