@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@moe/kernels';
 import { describe, expect, it } from 'vitest';
-import { checkGradients, describeEachBackend, expectClose, expectNoLeaks } from './index.js';
+import { checkGradients, checkVariableGradients, describeEachBackend, expectClose, expectNoLeaks } from './index.js';
 
 describeEachBackend('test helpers', () => {
   it('accept a correct gradient and leak nothing', async () => {
@@ -16,6 +16,16 @@ describeEachBackend('test helpers', () => {
     const x = tf.tensor1d([0.5, 1.5, -2]);
     await expect(checkGradients((a) => wrong(a), [x])).rejects.toThrow(/gradient of input 0/);
     x.dispose();
+  });
+
+  it('checkVariableGradients accepts a correct and rejects a wrong parameter gradient', async () => {
+    const v = tf.variable(tf.tensor1d([0.5, -1.5, 2]));
+    // d(v²)/dv is 2v; this op claims 3v.
+    const wrong = tf.customGrad((a) => ({ value: tf.square(a as tf.Tensor), gradFunc: (dy: tf.Tensor) => tf.mul(dy, tf.mul(3, a as tf.Tensor)) })) as (a: tf.Tensor) => tf.Tensor;
+    await expect(checkVariableGradients(() => tf.sum(wrong(v)) as tf.Scalar, [v])).rejects.toThrow(/gradient of variable .*element/);
+    await checkVariableGradients(() => tf.sum(tf.square(v)) as tf.Scalar, [v]);
+    expect(Array.from(await v.data())).toEqual([0.5, -1.5, 2]);
+    v.dispose();
   });
 
   it('expectNoLeaks reports a leak', async () => {

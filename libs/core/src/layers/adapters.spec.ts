@@ -6,7 +6,7 @@ import { DenseFfn } from '../experts/dense-ffn.js';
 import { Linear } from '../experts/linear.js';
 import { LoraExperts } from '../experts/lora-experts.js';
 import { RankOneExperts } from '../experts/rank-one-experts.js';
-import { checkVariableGradients, randomizeVariables } from '../experts/variable-gradients.spec-helper.js';
+import { checkVariableGradients, randomizeVariables } from '@moe/testing';
 import { SoftmaxRouter } from '../routers/softmax-router.js';
 import { TopKRouter } from '../routers/top-k-router.js';
 import { disposeRoutingStats } from '../telemetry/routing-stats.js';

@@ -3,7 +3,7 @@ import { checkGradients, describeEachBackend, expectClose, expectNoLeaks, testBa
 import { describe, expect, it } from 'vitest';
 import { DenseFfn } from '../experts/dense-ffn.js';
 import { FfnExperts } from '../experts/ffn-experts.js';
-import { checkVariableGradients, randomizeVariables } from '../experts/variable-gradients.spec-helper.js';
+import { checkVariableGradients, randomizeVariables } from '@moe/testing';
 import { SoftmaxRouter } from '../routers/softmax-router.js';
 import { TopKRouter } from '../routers/top-k-router.js';
 import { ExpertChoiceRouter } from '../routers/expert-choice-router.js';

@@ -12,7 +12,7 @@ import { FfnExperts } from '../experts/ffn-experts.js';
 import { FilmExperts } from '../experts/film-experts.js';
 import { Linear } from '../experts/linear.js';
 import { LoraExperts } from '../experts/lora-experts.js';
-import { randomizeVariables } from '../experts/variable-gradients.spec-helper.js';
+import { randomizeVariables } from '@moe/testing';
 import type { Module } from '../module/module.js';
 import { Home } from '../multitask/home.js';
 import { Mmoe } from '../multitask/mmoe.js';

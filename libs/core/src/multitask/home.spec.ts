@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkGradients, describeEachBackend, expectNoLeaks, testBackends } from '@moe/testing';
 import { describe, expect, it } from 'vitest';
-import { checkVariableGradients, randomizeVariables } from '../experts/variable-gradients.spec-helper.js';
+import { checkVariableGradients, randomizeVariables } from '@moe/testing';
 import { Home } from './home.js';
 import { disposeMultiTaskForward } from './multitask-forward.js';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkGradients, describeEachBackend, expectClose, expectNoLeaks, testBackends } from '@moe/testing';
 import { describe, expect, it } from 'vitest';
-import { checkVariableGradients } from '../experts/variable-gradients.spec-helper.js';
+import { checkVariableGradients } from '@moe/testing';
 import type { Module } from '../module/module.js';
 import { Mmoe } from './mmoe.js';
 import { disposeMultiTaskForward, type MultiTaskForward } from './multitask-forward.js';

@@ -41,4 +41,3 @@ export { routerFromConfig, registerRouter, routerKinds } from './registry.js';
 export { selectTopK, takeAlongRows } from './token-choice.js';
 export type { TopKSelection } from './token-choice.js';
 export { stopGradient, detached, pickColumns, scatterColumns, normalizeRows, countIds, oneHotFloat } from './selection.js';
-export { variablesAsInputs } from './variable-inputs.js';

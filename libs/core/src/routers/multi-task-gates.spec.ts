@@ -6,7 +6,7 @@ import { disposeRouting } from './router.js';
 import { MultiGateRouter } from './multi-gate-router.js';
 import { HierarchicalGates, type HierarchicalGatesConfig } from './hierarchical-gates.js';
 import { FeatureGate } from './feature-gate.js';
-import { variablesAsInputs } from './variable-inputs.js';
+import { variablesAsInputs } from '@moe/testing';
 
 const HOME: HierarchicalGatesConfig = { inputDim: 5, taskInputDim: 3, tasksPerCategory: [2, 1], metaShared: 2, metaPerCategory: 2, taskShared: 1, taskPerCategory: 1, taskSpecific: 1, seed: 1 };
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkGradients, describeEachBackend, expectClose, expectNoLeaks, useBackend } from '@moe/testing';
 import { disposeRouting, type RouteOptions, type Router, type Routing } from './router.js';
 import { routerFromConfig } from './registry.js';
-import { variablesAsInputs } from './variable-inputs.js';
+import { variablesAsInputs } from '@moe/testing';
 import { ROUTER_CASES, type RouterCase } from './router-cases.js';
 import type { BackendName } from '@moe/runtime';
 

@@ -5,7 +5,7 @@ import { checkGradients, describeEachBackend, expectClose, expectNoLeaks, useBac
 import { disposeRouting, type TokenChoiceRouting } from './router.js';
 import { TopKRouter } from './top-k-router.js';
 import { SwitchRouter } from './switch-router.js';
-import { variablesAsInputs } from './variable-inputs.js';
+import { variablesAsInputs } from '@moe/testing';
 import { identityGate } from './router-cases.js';
 
 
