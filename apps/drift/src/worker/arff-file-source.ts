@@ -1,8 +1,7 @@
 import { basename } from 'node:path';
 import { stat } from 'node:fs/promises';
-import type { EventSource, SourceRecord } from '@moe/service';
+import { LineReader, type EventSource, type SourceRecord } from '@moe/service';
 import { ParseError, readArff, splitFields, type Schema } from '@moe/stream';
-import { ByteLineReader } from './byte-line-reader.js';
 
 /** An ARFF file's header: the schema, the attribute names in file order and where the data begins. */
 export interface ArffHeader {
@@ -17,7 +16,7 @@ const ORDER_PROBE = '__moe_column_order_probe__';
 
 /** Reads the header of an ARFF file (up to and including `@data`). */
 export async function readArffHeader(path: string, classAttribute?: string): Promise<ArffHeader> {
-  const reader = new ByteLineReader(path, { offset: 0, line: 1 });
+  const reader = new LineReader(path, { offset: 0, line: 1 }, false);
   try {
     const header: string[] = [];
     for (;;) {
@@ -52,7 +51,7 @@ export async function readArffHeader(path: string, classAttribute?: string): Pro
 export class ArffFileSource implements EventSource {
   readonly name: string;
   readonly consumer: string;
-  private reader: ByteLineReader | undefined;
+  private reader: LineReader | undefined;
   private readonly file: string;
 
   constructor(
@@ -69,7 +68,7 @@ export class ArffFileSource implements EventSource {
     const from = resumeFrom === undefined ? this.header.dataStart : parsePosition(resumeFrom, this.path);
     const { size } = await stat(this.path);
     if (from.offset > size) throw new Error(`${this.path}: checkpoint is at byte ${from.offset} but the file has ${size} bytes (truncated or replaced?)`);
-    this.reader = new ByteLineReader(this.path, from);
+    this.reader = new LineReader(this.path, from, false);
   }
 
   async read(max: number): Promise<SourceRecord[] | null> {

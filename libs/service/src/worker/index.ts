@@ -14,6 +14,8 @@ export { RedisStreamSource } from './sources/redis-stream-source.js';
 export type { RedisStreamSourceOptions } from './sources/redis-stream-source.js';
 export { stopOnSignals } from './shutdown-signals.js';
 export { LineStreamSource } from './sources/line-stream-source.js';
+export { LineReader } from './sources/line-reader.js';
+export type { FileLine, FilePosition } from './sources/line-reader.js';
 export type { LineStreamSourceOptions } from './sources/line-stream-source.js';
 export { HttpPushSource } from './sources/http-push-source.js';
 export type { HttpPushSourceOptions } from './sources/http-push-source.js';
