@@ -53,4 +53,13 @@ describe('synthetic multi-domain generator', () => {
     expect(mt.featureConfig.tasks.map((t) => t.chainOf)).toEqual([undefined, 'click']);
     expect(() => generateSynthetic({ rows: 10, extraTasks: [{ name: 'x', baseRate: 0.1, chainOf: 'nope' }] })).toThrow(/extraTasks.0.chainOf: 'nope' must name an earlier task/);
   });
+
+  it('drift: an unseen domain appears after the drift point (cold start)', () => {
+    const drifted = generateSynthetic({ rows: 4000, seed: 2, numDomains: 3, numUsers: 100, numItems: 50, drift: { at: 0.5, kind: 'new-domain' } });
+    const firstNew = drifted.rows.findIndex((r) => r.domain === 'd3');
+    expect(firstNew).toBeGreaterThanOrEqual(2000);
+    const share = drifted.rows.slice(2000).filter((r) => r.domain === 'd3').length / 2000;
+    expect(share).toBeGreaterThan(0.15);
+    expect(share).toBeLessThan(0.25);
+  });
 });

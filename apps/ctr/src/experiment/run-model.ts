@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { evaluateTask, type TaskMetrics } from '../eval/evaluate.js';
 import { createModel } from '../model/create-model.js';
 import type { CtrModel } from '../model/ctr-model.js';

@@ -1,10 +1,11 @@
 export { createCtrApp } from './ctr-app.js';
-export type { CtrApp, CtrAppOptions } from './ctr-app.js';
+export type { CtrApp } from './ctr-app.js';
+export { CtrContext, DEFAULT_BOOTSTRAP_CONFIG } from './ctr-context.js';
+export type { CtrServiceOptions } from './ctr-context.js';
 export { ModelSlot } from './model-slot.js';
 export type { ServedModel } from './model-slot.js';
-export { DomainCalibration } from './domain-calibration.js';
-export { OnlineLearner, ctrEventSchema } from './online-learner.js';
-export type { CtrEvent, OnlineLearnerOptions, OnlineStats } from './online-learner.js';
-export { TrainingJobs } from './training-jobs.js';
-export type { TrainingRunState } from './training-jobs.js';
+export { PlattCalibration } from './platt-calibration.js';
+export type { PlattCalibrationState, PlattParams } from './platt-calibration.js';
 export { predictRows, PredictInputError } from './predict-rows.js';
+export type { RowPrediction, PredictOutcome } from './predict-rows.js';
+export { artifactSha256, loadRegisteredArtifact } from './model-versions.js';

@@ -61,13 +61,14 @@ export class ModelSlot {
 
   /**
    * Serves `artifact` from now on. Resolves `retired` once the previous model's last in-flight request
-   * finished and its tensors were disposed (immediately when none was in flight).
+   * finished and its tensors were disposed (immediately when none was in flight); `draining` is how many
+   * requests were still running on it at the swap.
    */
-  swap(artifact: CtrArtifact, version: string, versionId?: number): { served: ServedModel; retired: Promise<void> } {
+  swap(artifact: CtrArtifact, version: string, versionId?: number): { served: ServedModel; retired: Promise<void>; draining: number } {
     const served: ServedModel = { artifact, version, ...(versionId !== undefined ? { versionId } : {}), calibration: artifactCalibration(artifact) };
     const old = this.entry;
     this.entry = this.newEntry(served);
-    return { served, retired: old ? this.retire(old) : Promise.resolve() };
+    return { served, draining: old?.leases ?? 0, retired: old ? this.retire(old) : Promise.resolve() };
   }
 
   /** Stops serving; the model is disposed once in-flight requests finished. */

@@ -1,95 +1,137 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Db } from '@moe/db';
-import { registerModelVersion, setModelStatus } from '@moe/db';
-import { saveCtrArtifact } from '../artifact/model-artifact.js';
-import { runTraining, type TrainingSummary } from '../train/run-training.js';
+import type { Db, ModelVersion, Prisma } from '@moe/db';
+import type { CtrArtifact } from '../artifact/model-artifact.js';
+import { loadRows } from '../data/load-rows.js';
+import { runTraining } from '../train/run-training.js';
 import type { TrainConfig } from '../train/train-config.js';
-import type { ModelSlot } from './model-slot.js';
+import { expertUtilisation } from './expert-utilisation.js';
+import { CTR_APP, saveAndRegister } from './model-versions.js';
 
-export interface TrainingRunState {
-  id: number;
-  status: 'running' | 'succeeded' | 'failed';
-  model: string;
-  startedAt: string;
-  finishedAt?: string;
-  error?: string;
-  /** Metric series by name: [step, value] (epoch-level train loss and validation logloss). */
-  metrics: Record<string, [number, number][]>;
-  summary?: Omit<TrainingSummary, 'train'>;
-  modelVersionId?: number;
-  artifactPath?: string;
+/** Live progress of a run in this process (the stored run row and metric series are the durable record). */
+export interface RunProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
 }
 
+export interface TrainingJobsOptions {
+  db: Db;
+  artifactsDir: string;
+  /** Called with a finished run's registered version when the run was started with `activate`. */
+  activate: (version: ModelVersion, artifact: CtrArtifact) => Promise<void>;
+  log: (level: 'info' | 'error', message: string) => void;
+}
+
+/** Step-level loss is stored every this many steps (epoch-level metrics always). */
+const STEP_METRIC_EVERY = 5;
+/** Held-out rows used to measure expert utilisation of a finished model. */
+const UTILISATION_ROWS = 2000;
+
 /**
- * Background training runs started by POST /api/ctr/train: progress and metrics are stored in the registry
- * database (TrainingRun / TrainingMetric) when there is one, and kept in memory for GET /train/:id; a finished
- * run saves its artefact, registers a model version and, when asked, hot-swaps it into serving.
+ * Background training runs (POST /api/ctr/train and the start-up default model). Each run is a TrainingRun
+ * row whose metric series (step loss, epoch loss, validation logloss, test AUC per task and domain) are
+ * written as it goes; a finished run saves its artefact, registers a model version (with per-domain AUC and
+ * expert utilisation in its metrics) and, when asked, activates it. One run at a time: training shares the
+ * CPU with serving.
  */
 export class TrainingJobs {
-  private readonly runs = new Map<number, TrainingRunState>();
-  private localId = 0;
+  private readonly progress = new Map<number, RunProgress>();
+  private running: number | undefined;
 
-  constructor(private readonly options: { db?: Db; slot: ModelSlot; artifactsDir: string; log?: (msg: string) => void }) {}
+  constructor(private readonly options: TrainingJobsOptions) {}
 
-  get(id: number): TrainingRunState | undefined {
-    return this.runs.get(id);
+  get runningRunId(): number | undefined {
+    return this.running;
   }
 
-  list(): TrainingRunState[] {
-    return [...this.runs.values()].sort((a, b) => b.id - a.id);
+  progressOf(runId: number): RunProgress | undefined {
+    return this.progress.get(runId);
   }
 
-  /** Starts a run and returns its state immediately; `done` settles when it finishes. */
-  async start(config: TrainConfig, activate: boolean): Promise<{ run: TrainingRunState; done: Promise<void> }> {
-    const db = this.options.db;
-    const row = db ? await db.client.trainingRun.create({ data: { app: 'ctr', modelName: config.model.kind, params: JSON.parse(JSON.stringify({ ...config, out: undefined })) } }) : undefined;
-    const run: TrainingRunState = { id: row?.id ?? ++this.localId, status: 'running', model: config.model.kind, startedAt: new Date().toISOString(), metrics: {} };
-    this.runs.set(run.id, run);
-    const record = async (name: string, step: number, value: number) => {
-      if (!Number.isFinite(value)) return;
-      (run.metrics[name] ??= []).push([step, value]);
-      if (db && row) await db.client.trainingMetric.create({ data: { runId: row.id, name, step, value } });
+  /** Starts a run; resolves with its id once the run row exists, `done` when it has finished (either way). */
+  async start(config: TrainConfig, options: { activate: boolean; name?: string }): Promise<{ runId: number; done: Promise<ModelVersion | undefined> }> {
+    if (this.running !== undefined) throw new TrainingBusyError(this.running);
+    const { db } = this.options;
+    const row = await db.client.trainingRun.create({ data: { app: CTR_APP, modelName: config.model.kind, params: JSON.parse(JSON.stringify(config)) as Prisma.InputJsonValue } });
+    this.running = row.id;
+    const done = this.execute(row.id, config, options).finally(() => {
+      this.running = undefined;
+      this.progress.delete(row.id);
+    });
+    return { runId: row.id, done };
+  }
+
+  private async execute(runId: number, config: TrainConfig, options: { activate: boolean; name?: string }): Promise<ModelVersion | undefined> {
+    const { db } = this.options;
+    const buffered: Prisma.TrainingMetricCreateManyInput[] = [];
+    const metric = (name: string, step: number, value: number) => {
+      if (Number.isFinite(value)) buffered.push({ runId, name, step, value });
     };
-    const done = (async () => {
-      try {
-        const pendingWrites: Promise<void>[] = [];
-        const { summary, artifact } = await runTraining({ ...config, out: undefined }, {
-          onEpoch: (e) => {
-            pendingWrites.push(record('train_loss', e.epoch, e.trainLoss));
-            if (e.validLogloss !== undefined) pendingWrites.push(record('valid_logloss', e.epoch, e.validLogloss));
-          },
-        });
-        await Promise.all(pendingWrites);
-        const dir = join(this.options.artifactsDir, `ctr-${config.model.kind}-run${run.id}-${Date.now()}`);
-        const firstTask = Object.keys(summary.test)[0];
-        artifact.metadata = { ...artifact.metadata, perDomainAuc: summary.test[firstTask].perDomainAuc as Record<string, number>, runId: run.id };
-        await saveCtrArtifact(dir, artifact);
-        await record('test_auc', 0, summary.test[firstTask].auc);
-        const { train: _train, ...rest } = summary;
-        run.summary = rest;
-        run.artifactPath = dir;
-        if (db && row) {
-          const sha256 = createHash('sha256').update(await readFile(join(dir, 'manifest.json'))).digest('hex');
-          const metrics = Object.fromEntries(Object.entries(summary.test).flatMap(([t, m]) => [[`${t}_auc`, m.auc], [`${t}_logloss`, m.logloss]]).filter(([, v]) => Number.isFinite(v as number)));
-          const version = await registerModelVersion(db, { app: 'ctr', name: config.model.kind, config: JSON.parse(JSON.stringify(artifact.model.config)), metrics, artifactPath: dir, sha256, status: 'staging' });
-          run.modelVersionId = version.id;
-          if (activate) await setModelStatus(db, version.id, 'production');
-          await db.client.trainingRun.update({ where: { id: row.id }, data: { status: 'succeeded', finishedAt: new Date(), modelVersionId: version.id } });
-        }
-        if (activate) this.options.slot.swap(artifact, run.modelVersionId !== undefined ? `v${run.modelVersionId}` : `run${run.id}`);
-        else artifact.model.dispose();
-        run.status = 'succeeded';
-      } catch (e) {
-        run.status = 'failed';
-        run.error = (e as Error).message;
-        this.options.log?.(`training run ${run.id} failed: ${run.error}`);
-        if (db && row) await db.client.trainingRun.update({ where: { id: row.id }, data: { status: 'failed', error: run.error.slice(0, 2000), finishedAt: new Date() } });
-      } finally {
-        run.finishedAt = new Date().toISOString();
+    const flush = async () => {
+      if (buffered.length) await db.client.trainingMetric.createMany({ data: buffered.splice(0) });
+    };
+    let flushing: Promise<void> = Promise.resolve();
+    let globalStep = 0;
+    try {
+      this.options.log('info', `training run ${runId}: ${config.model.kind} started`);
+      const { summary, artifact } = await runTraining(config, {
+        onStep: (e) => {
+          globalStep++;
+          this.progress.set(runId, { epoch: e.epoch, epochs: config.training.epochs, step: e.step + 1, steps: e.steps });
+          if (e.step % STEP_METRIC_EVERY === 0) metric('train_loss', globalStep, e.loss);
+        },
+        onEpoch: (e) => {
+          metric('epoch_train_loss', e.epoch + 1, e.trainLoss);
+          if (e.validLogloss !== undefined) metric('valid_logloss', e.epoch + 1, e.validLogloss);
+          metric('samples_per_second', e.epoch + 1, e.samplesPerSecond);
+          // Written between epochs so GET /train/:id shows the curves while the run goes on.
+          flushing = flushing.then(flush);
+        },
+      });
+      await flushing;
+      const tasks = Object.keys(summary.test);
+      const perDomainAuc = Object.fromEntries(Object.entries(summary.test[tasks[0]].perDomainAuc).filter(([, v]) => Number.isFinite(v)));
+      for (const t of tasks) {
+        metric(`test_auc/${t}`, 0, summary.test[t].auc);
+        metric(`test_logloss/${t}`, 0, summary.test[t].logloss);
       }
-    })();
-    return { run, done };
+      await flush();
+      const utilisation = await expertUtilisation(artifact, await heldOutRows(config));
+      artifact.metadata = { ...artifact.metadata, perDomainAuc, runId };
+      const metrics = {
+        ...Object.fromEntries(tasks.flatMap((t) => [[`${t}_auc`, summary.test[t].auc], [`${t}_logloss`, summary.test[t].logloss], [`${t}_pcoc`, summary.test[t].pcoc]]).filter(([, v]) => Number.isFinite(v as number))),
+        perDomainAuc,
+        ...(utilisation ? { expertLoad: utilisation } : {}),
+      } as Prisma.InputJsonValue;
+      const dir = join(this.options.artifactsDir, `${options.name ?? config.model.kind}-run${runId}-${Date.now().toString(36)}`);
+      const version = await saveAndRegister(db, { dir, name: options.name ?? config.model.kind, artifact, metrics });
+      await db.client.trainingRun.update({ where: { id: runId }, data: { status: 'succeeded', finishedAt: new Date(), modelVersionId: version.id } });
+      this.options.log('info', `training run ${runId}: registered ${version.name} v${version.version} (id ${version.id})`);
+      if (options.activate) await this.options.activate(version, artifact);
+      else artifact.model.dispose();
+      return version;
+    } catch (e) {
+      const message = (e as Error).message ?? String(e);
+      this.options.log('error', `training run ${runId} failed: ${message}`);
+      await flushing.catch(() => undefined);
+      await db.client.trainingRun.update({ where: { id: runId }, data: { status: 'failed', error: message.slice(0, 2000), finishedAt: new Date() } });
+      return undefined;
+    }
   }
+}
+
+/** Another run is going on (answered 409 by the route). */
+export class TrainingBusyError extends Error {
+  override readonly name = 'TrainingBusyError';
+  constructor(readonly runId: number) {
+    super(`training run ${runId} is still running; one run at a time (poll GET /api/ctr/train/${runId})`);
+  }
+}
+
+/** The test split of the run's data (same stream-order split as runTraining), capped for the utilisation pass. */
+async function heldOutRows(config: TrainConfig) {
+  const { rows } = await loadRows(config.data);
+  const start = Math.floor(rows.length * config.split.train) + Math.floor(rows.length * config.split.valid);
+  return rows.slice(start, start + UTILISATION_ROWS);
 }

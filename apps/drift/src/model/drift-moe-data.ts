@@ -119,7 +119,7 @@ export class DriftMoeData implements StreamLearner {
     this.batchFill++;
     if (this.batchFill === this.options.batchSize) {
       this.router.zeroGrad();
-      for (let b = 0; b < this.batchFill; b++) this.router.accumulate(this.batch[b], this.batchGrads[b]);
+      this.router.accumulateBatch(this.batch, this.batchGrads, this.batchFill);
       this.router.step();
       this.batchFill = 0;
     }

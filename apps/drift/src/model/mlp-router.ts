@@ -8,6 +8,11 @@ export interface RouterActivations {
   h1: Float64Array;
   h2: Float64Array;
   logits: Float64Array;
+  /** Backward scratch (dL/d pre-activation of layers 2 and 1, non-zero indices of dz2); not state. */
+  dz2: Float64Array;
+  dz1: Float64Array;
+  live: Int32Array;
+  liveCount: number;
 }
 
 export interface MlpRouterOptions {
@@ -55,10 +60,6 @@ export class MlpRouter {
   private readonly gb2: Float64Array;
   private readonly gw3: Float64Array;
   private readonly gb3: Float64Array;
-  private readonly dz1: Float64Array;
-  private readonly dz2: Float64Array;
-  /** Indices of the non-zero entries of dz2 (the backward pass visits only those). */
-  private readonly live: Int32Array;
   random: JavaRandom;
 
   constructor(o: MlpRouterOptions) {
@@ -84,9 +85,6 @@ export class MlpRouter {
     };
     [this.w1, this.b1, this.w2, this.b2, this.w3, this.b3] = views(this.params);
     [this.gw1, this.gb1, this.gw2, this.gb2, this.gw3, this.gb3] = views(this.grads);
-    this.dz1 = new Float64Array(this.h1);
-    this.dz2 = new Float64Array(this.h2);
-    this.live = new Int32Array(this.h2);
     this.random = new JavaRandom(o.seed ?? 1);
     const xavier = (w: Float64Array, fanIn: number, fanOut: number) => {
       const a = Math.sqrt(6 / (fanIn + fanOut));
@@ -99,7 +97,7 @@ export class MlpRouter {
   }
 
   newActivations(): RouterActivations {
-    return { x: new Float64Array(this.d), h1: new Float64Array(this.h1), h2: new Float64Array(this.h2), logits: new Float64Array(this.e) };
+    return { x: new Float64Array(this.d), h1: new Float64Array(this.h1), h2: new Float64Array(this.h2), logits: new Float64Array(this.e), dz2: new Float64Array(this.h2), dz1: new Float64Array(this.h1), live: new Int32Array(this.h2), liveCount: 0 };
   }
 
   /** Logits for x into `act` (x copied in; NaN inputs enter as 0). `train` turns dropout on. */
@@ -142,56 +140,76 @@ export class MlpRouter {
     this.grads.fill(0);
   }
 
-  /**
-   * Accumulates the gradient of one instance given dL/dlogits. Units zeroed by ReLU or dropout pass no
-   * gradient (their activation is 0), which is what lets us skip them; kept dropout units carry the 1/(1−p)
-   * scale in their activation, and their incoming gradient gets the same scale. Skipped terms are exact
-   * zeros, so the sums equal the dense ones.
-   */
+  /** Accumulates the gradient of one instance given dL/dlogits (see `accumulateBatch`). */
   accumulate(act: RouterActivations, dLogits: Float64Array, train = false): void {
-    const { d, h1: n1, h2: n2, e, w2, w3, gw1, gw2, gw3, dz1, dz2, live } = this;
-    const { x, h1, h2 } = act;
-    for (let j = 0; j < e; j++) this.gb3[j] += dLogits[j];
-    let nLive = 0;
-    for (let i = 0; i < n2; i++) {
-      const a = h2[i];
-      if (a === 0) {
-        dz2[i] = 0;
-        continue;
+    this.accumulateBatch([act], [dLogits], 1, train);
+  }
+
+  /**
+   * Accumulates the gradients of `count` instances (dL/dlogits each). Units zeroed by ReLU or dropout pass no
+   * gradient (their activation is 0), which is what lets us skip them; kept dropout units carry the 1/(1−p)
+   * scale in their activation, and their incoming gradient gets the same scale. The loops run weight row by
+   * weight row over the batch (a row stays in cache) yet add each gradient element's terms in instance order,
+   * so the result is bit-identical to accumulating instance by instance; skipped terms are exact zeros.
+   */
+  accumulateBatch(acts: RouterActivations[], dLogits: Float64Array[], count: number, train = false): void {
+    const { d, h1: n1, h2: n2, e, w2, w3, gw1, gw2, gw3, gb1, gb2, gb3 } = this;
+    for (let b = 0; b < count; b++) {
+      const { h2, dz2, live } = acts[b];
+      const dl = dLogits[b];
+      for (let j = 0; j < e; j++) gb3[j] += dl[j];
+      let nLive = 0;
+      for (let i = 0; i < n2; i++) {
+        const a = h2[i];
+        if (a === 0) {
+          dz2[i] = 0;
+          continue;
+        }
+        const off = i * e;
+        let s = 0;
+        for (let j = 0; j < e; j++) {
+          gw3[off + j] += a * dl[j];
+          s += w3[off + j] * dl[j];
+        }
+        dz2[i] = s;
+        if (s !== 0) live[nLive++] = i;
       }
-      const off = i * e;
-      let s = 0;
-      for (let j = 0; j < e; j++) {
-        gw3[off + j] += a * dLogits[j];
-        s += w3[off + j] * dLogits[j];
-      }
-      dz2[i] = s;
-      if (s !== 0) live[nLive++] = i;
+      acts[b].liveCount = nLive;
+      for (let j = 0; j < n2; j++) gb2[j] += dz2[j];
     }
-    for (let j = 0; j < n2; j++) this.gb2[j] += dz2[j];
     const scale = train && this.dropout > 0 ? 1 / (1 - this.dropout) : 1;
     for (let i = 0; i < n1; i++) {
-      const a = h1[i];
-      if (a === 0) {
-        dz1[i] = 0;
-        continue;
-      }
       const off = i * n2;
-      let s = 0;
-      for (let q = 0; q < nLive; q++) {
-        const j = live[q];
-        const g = dz2[j];
-        gw2[off + j] += a * g;
-        s += w2[off + j] * g;
+      for (let b = 0; b < count; b++) {
+        const act = acts[b];
+        const a = act.h1[i];
+        if (a === 0) {
+          act.dz1[i] = 0;
+          continue;
+        }
+        const { dz2, live, liveCount } = act;
+        let s = 0;
+        for (let q = 0; q < liveCount; q++) {
+          const j = live[q];
+          const g = dz2[j];
+          gw2[off + j] += a * g;
+          s += w2[off + j] * g;
+        }
+        act.dz1[i] = s * scale;
       }
-      dz1[i] = s * scale;
     }
-    for (let j = 0; j < n1; j++) this.gb1[j] += dz1[j];
+    for (let b = 0; b < count; b++) {
+      const dz1 = acts[b].dz1;
+      for (let j = 0; j < n1; j++) gb1[j] += dz1[j];
+    }
     for (let i = 0; i < d; i++) {
-      const xi = x[i];
-      if (xi === 0) continue;
       const off = i * n1;
-      for (let j = 0; j < n1; j++) gw1[off + j] += xi * dz1[j];
+      for (let b = 0; b < count; b++) {
+        const xi = acts[b].x[i];
+        if (xi === 0) continue;
+        const dz1 = acts[b].dz1;
+        for (let j = 0; j < n1; j++) gw1[off + j] += xi * dz1[j];
+      }
     }
   }
 

@@ -2,7 +2,7 @@
 // Multi-domain CTR (apps/ctr, ctr.md §4.2/§3.5): the pre-registered expectations on the synthetic generator
 // (≥ 5 seeds, paired), ablations, training time of AdaptDHM (sparse / dense-masked) vs STAR and per-domain
 // towers at D = 8 and 32, and serving latency. Every (setting, seed) cell runs in a child process
-// (apps/ctr/src/bench/cell-main.ts) and is cached under bench/results/ctr-cells[-quick]/, so an interrupted
+// (apps/ctr/src/bench/cell-main.ts) and is cached under bench/results/ctr-cells/ (ctr-quick-cells/ with --quick), so an interrupted
 // run is completed by running again (--fresh recomputes); a final child summarises the cells.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -37,7 +37,7 @@ const suite: BenchSuite = async ({ args, quick, log }) => {
   const unknown = settings.filter((s) => !ALL_SETTINGS.includes(s));
   if (unknown.length) throw new Error(`--settings: unknown ${unknown.join(', ')} (known: ${ALL_SETTINGS.join(', ')})`);
   const seeds = quick ? 2 : 5;
-  const dir = join(repoRoot, 'bench', 'results', quick ? 'ctr-cells-quick' : 'ctr-cells');
+  const dir = join(repoRoot, 'bench', 'results', quick ? 'ctr-quick-cells' : 'ctr-cells');
   if (args.includes('--fresh')) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const q = quick ? ['--quick'] : [];
