@@ -40,3 +40,4 @@ export const ctrApp = createCtrApp({
   modelPath: process.env.CTR_MODEL_PATH,
   bootstrap: process.env.CTR_BOOTSTRAP !== '0',
 }).module;
+export { ctrApp as appModule } from './app-module.js';

@@ -1,4 +1,7 @@
+// Registers the gradients and kernels training and serving need (tfjs-core alone registers none).
+import '@moe/kernels';
 import { listModelVersions } from '@moe/db';
+import { getBackendSelection, selectBackend } from '@moe/runtime';
 import type { AppContext, AppModule } from '@moe/service';
 import { loadCtrArtifact } from '../artifact/model-artifact.js';
 import { parseTrainConfig } from '../train/train-config.js';
@@ -55,6 +58,8 @@ export function createCtrApp(options: CtrServiceOptions = {}): CtrApp {
     description: 'Multi-domain / multi-task CTR prediction (Shared-Bottom, per-domain towers, MMoE, PLE, STAR, AdaptDHM, HoME) with per-domain calibration',
     routes: [predictRoute(ctx), ...modelRoutes(ctx), ...trainRoutes(ctx)],
     async onStart(app) {
+      // The suite does not pick a tensor backend; a host that already did (a test, the CLI) is respected.
+      if (getBackendSelection() === undefined) app.log.info((await selectBackend()).summary);
       ctx.start(app);
       await loadActiveModel(ctx, app);
     },

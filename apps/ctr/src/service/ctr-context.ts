@@ -1,13 +1,13 @@
 import { dirname, join, resolve } from 'node:path';
 import { resolveDbConfig, setModelStatus, type Db, type ModelVersion } from '@moe/db';
-import type { AppContext, ServiceMetrics } from '@moe/service';
+import type { AppContext } from '@moe/service';
 import type { CtrArtifact } from '../artifact/model-artifact.js';
 import type { TrainConfigInput } from '../train/train-config.js';
 import { CTR_APP, loadRegisteredArtifact } from './model-versions.js';
 import { ModelSlot } from './model-slot.js';
-import type { PredictOutcome } from './predict-rows.js';
 import { PredictionLog, type PredictionLogOptions } from './prediction-log.js';
 import { TrainingJobs } from './training-jobs.js';
+import { UtilisationTracker } from './utilisation-tracker.js';
 
 export interface CtrServiceOptions {
   /** Where trained artefacts are written. Default: `ctr-models/` beside the SQLite file (or under MOE_DATA_DIR / .data). */
@@ -33,27 +33,6 @@ export const DEFAULT_BOOTSTRAP_CONFIG: TrainConfigInput = {
   model: { kind: 'mmoe', hidden: [32, 16], numExperts: 4, tower: [8] },
   training: { epochs: 2, batchSize: 256 },
 };
-
-/** Running means of the gate weights (per task) and cluster shares seen by /predict, for metrics and the dashboard. */
-export class UtilisationTracker {
-  private version: string | undefined;
-  readonly loads = new Map<string, number[]>();
-
-  observe(version: string, out: PredictOutcome, metrics: ServiceMetrics): void {
-    if (version !== this.version) {
-      this.loads.clear();
-      this.version = version;
-    }
-    const fresh: [string, number[]][] = Object.entries(out.diagnostics).filter(([k]) => k.startsWith('gate/'));
-    if (out.routeShare) fresh.push(['clusters', out.routeShare]);
-    for (const [layer, v] of fresh) {
-      const prev = this.loads.get(layer);
-      const next = prev && prev.length === v.length ? prev.map((x, i) => 0.9 * x + 0.1 * v[i]) : [...v];
-      this.loads.set(layer, next);
-      metrics.setExpertLoad(CTR_APP, layer, next);
-    }
-  }
-}
 
 /** State shared by the CTR routes: the serving slot, the registry, training runs, logs and utilisation. */
 export class CtrContext {
@@ -90,7 +69,7 @@ export class CtrContext {
       ? new TrainingJobs({
           db: app.db,
           artifactsDir,
-          activate: async (version, artifact) => void (await this.activate(version, artifact)),
+          activate: async (version) => void (await this.activate(version)),
           log: (level, message) => app.log[level](message),
         })
       : undefined;
@@ -125,6 +104,7 @@ export class CtrContext {
   }
 
   async stop(): Promise<void> {
+    await this.jobs?.cancel('the service is shutting down');
     await this.activation;
     await this.predictionLog.flush();
     await this.slot.dispose();

@@ -94,7 +94,7 @@ export class OnlineLearner implements EventHandler<CtrEvent, unknown> {
   /** Builds a learner on a loaded artefact (which it fine-tunes in place) and saves its starting weights. */
   static async create(artifact: CtrArtifact, options: OnlineLearnerOptions): Promise<OnlineLearner> {
     const files = new WeightFiles(options.weightsDir);
-    const initialRef = files.write(await readHostWeights(artifact.model));
+    const initialRef = files.write(await readHostWeights(artifact.model), { pinned: true });
     return new OnlineLearner(artifact, options, files, initialRef);
   }
 

@@ -65,13 +65,18 @@ function decode(bytes: Buffer, where: string): HostWeights {
  */
 export class WeightFiles {
   private readonly recent: string[] = [];
+  private readonly pinned = new Set<string>();
 
   constructor(readonly dir: string, private readonly keep = 3) {
     mkdirSync(dir, { recursive: true });
   }
 
-  /** Writes (unless already there) and returns the file name and sha256. */
-  write(host: HostWeights): { file: string; sha256: string } {
+  /**
+   * Writes a weights file and returns its name and sha256. A `pinned` file (the starting weights, which a
+   * first-start restore returns to) is never removed; writing another file removes those no recent
+   * checkpoint names.
+   */
+  write(host: HostWeights, options: { pinned?: boolean } = {}): { file: string; sha256: string } {
     const bytes = encode(host);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const file = `weights-${sha256.slice(0, 24)}.bin`;
@@ -85,7 +90,11 @@ export class WeightFiles {
       closeSync(fd);
     }
     renameSync(tmp, path);
-    this.remember(file);
+    if (options.pinned) this.pinned.add(file);
+    else {
+      this.remember(file);
+      this.collect();
+    }
     return { file, sha256 };
   }
 
@@ -98,14 +107,18 @@ export class WeightFiles {
     return decode(bytes, path);
   }
 
-  /** Keeps the files named by the last few checkpoints (the committed one and any in flight); removes the rest. */
+  /** The files named by the last few checkpoints (the committed one, and one in flight) are kept. */
   private remember(file: string): void {
     const i = this.recent.indexOf(file);
     if (i >= 0) this.recent.splice(i, 1);
     this.recent.push(file);
     if (this.recent.length > this.keep) this.recent.splice(0, this.recent.length - this.keep);
+  }
+
+  /** Removes weight files (and temp files of interrupted writes) that are neither pinned nor recent. */
+  private collect(): void {
     for (const name of readdirSync(this.dir)) {
-      if (/^weights-[0-9a-f]+\.bin(\..*\.tmp)?$/.test(name) && !this.recent.includes(name)) rmSync(join(this.dir, name), { force: true });
+      if (/^weights-[0-9a-f]+\.bin(\..*\.tmp)?$/.test(name) && !this.recent.includes(name) && !this.pinned.has(name)) rmSync(join(this.dir, name), { force: true });
     }
   }
 }
