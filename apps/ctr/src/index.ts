@@ -1,6 +1,4 @@
 // @moe/ctr: multi-domain CTR prediction on the MoE core.
-import { createCtrApp } from './service/ctr-app.js';
-
 export * from './features/feature-config.js';
 export { FeatureProcessor, FeatureInputError } from './features/feature-processor.js';
 export type { FeatureProcessorState, TransformOptions } from './features/feature-processor.js';
@@ -29,15 +27,4 @@ export { saveCtrArtifact, loadCtrArtifact } from './artifact/model-artifact.js';
 export type { CtrArtifact } from './artifact/model-artifact.js';
 export * from './service/index.js';
 
-/**
- * The app as the suite mounts it (`/api/ctr`). Configured from the environment: CTR_ARTIFACTS_DIR (default
- * data/ctr-models), CTR_DATA_DIR (files POST /train may read), CTR_MODEL_PATH (an artefact to serve),
- * CTR_BOOTSTRAP=0 to skip training a small synthetic model when nothing is registered.
- */
-export const ctrApp = createCtrApp({
-  artifactsDir: process.env.CTR_ARTIFACTS_DIR ?? 'data/ctr-models',
-  dataDir: process.env.CTR_DATA_DIR,
-  modelPath: process.env.CTR_MODEL_PATH,
-  bootstrap: process.env.CTR_BOOTSTRAP !== '0',
-}).module;
-export { ctrApp as appModule } from './app-module.js';
+export { ctrApp, ctrApp as appModule } from './app-module.js';

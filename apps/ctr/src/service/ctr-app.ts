@@ -1,5 +1,6 @@
 // Registers the gradients and kernels training and serving need (tfjs-core alone registers none).
 import '@moe/kernels';
+import * as tf from '@tensorflow/tfjs-core';
 import { listModelVersions } from '@moe/db';
 import { getBackendSelection, selectBackend } from '@moe/runtime';
 import type { AppContext, AppModule } from '@moe/service';
@@ -59,7 +60,7 @@ export function createCtrApp(options: CtrServiceOptions = {}): CtrApp {
     routes: [predictRoute(ctx), ...modelRoutes(ctx), ...trainRoutes(ctx)],
     async onStart(app) {
       // The suite does not pick a tensor backend; a host that already did (a test, the CLI) is respected.
-      if (getBackendSelection() === undefined) app.log.info((await selectBackend()).summary);
+      if (getBackendSelection() === undefined && !tf.engine().backendName) app.log.info((await selectBackend()).summary);
       ctx.start(app);
       await loadActiveModel(ctx, app);
     },

@@ -1,7 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { resolveDbConfig, setModelStatus, type Db, type ModelVersion } from '@moe/db';
 import type { AppContext } from '@moe/service';
-import type { CtrArtifact } from '../artifact/model-artifact.js';
 import type { TrainConfigInput } from '../train/train-config.js';
 import { CTR_APP, loadRegisteredArtifact } from './model-versions.js';
 import { ModelSlot } from './model-slot.js';
@@ -64,7 +63,7 @@ export class CtrContext {
   }
 
   start(app: AppContext): void {
-    const artifactsDir = resolve(this.options.artifactsDir ?? defaultArtifactsDir());
+    const artifactsDir = resolve(this.options.artifactsDir ?? defaultArtifactsDir(app.db));
     const jobs = app.db
       ? new TrainingJobs({
           db: app.db,
@@ -77,13 +76,13 @@ export class CtrContext {
   }
 
   /**
-   * Serves a registered version: verifies and loads its artefact (unless given), marks it production (every
+   * Serves a registered version: verifies and loads its artefact, marks it production (every
    * other ctr version in production becomes archived: one model serves /predict) and hot-swaps it in.
    * Activations are serialised, so two concurrent ones end with the later one serving and registered.
    */
-  activate(version: ModelVersion, loaded?: CtrArtifact): Promise<{ previous: string | undefined; draining: number; retired: Promise<void> }> {
+  activate(version: ModelVersion): Promise<{ previous: string | undefined; draining: number; retired: Promise<void> }> {
     const run = this.activation.then(async () => {
-      const artifact = loaded ?? (await loadRegisteredArtifact(version));
+      const artifact = await loadRegisteredArtifact(version);
       try {
         const db = this.db;
         if (db) {
@@ -111,7 +110,9 @@ export class CtrContext {
   }
 }
 
-function defaultArtifactsDir(): string {
+/** Beside the SQLite file the service uses (so a suite's data directory holds its models), else under MOE_DATA_DIR. */
+function defaultArtifactsDir(db: Db | undefined): string {
+  if (db?.provider === 'sqlite' && db.location.startsWith('sqlite:')) return join(dirname(db.location.slice('sqlite:'.length)), 'ctr-models');
   const config = resolveDbConfig();
   if (config.provider === 'sqlite') return join(dirname(config.file), 'ctr-models');
   return join(process.env.MOE_DATA_DIR ?? '.data', 'ctr-models');

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSynthetic } from '../data/synthetic-generator.js';
 import type { TrainConfigInput } from '../train/train-config.js';
 import { createCtrApp, type CtrApp } from './ctr-app.js';
+import { predictRows } from './predict-rows.js';
 
 const gen = { numDomains: 3, numUsers: 80, numItems: 50, domainSignal: 0.5 };
 const tinyConfig: TrainConfigInput = { data: { synthetic: { rows: 1500, seed: 1, ...gen } }, model: { kind: 'mmoe', hidden: [8], numExperts: 3, tower: [4] }, training: { epochs: 1, batchSize: 256 } };
@@ -189,22 +190,27 @@ describe('ctr service (real SQLite registry, wasm backend)', () => {
       }
     };
     const clients = Array.from({ length: 6 }, client);
+    // A request held in flight across the swaps (on wasm, real requests never yield between lease and release).
+    const held = app.context.slot.lease()!;
+    const draining: number[] = [];
     for (const target of [adapt, mmoe, adapt, mmoe]) {
       await new Promise((r) => setTimeout(r, 60));
       const ref = target.name === 'adaptdhm' ? `${target.name}@${target.version}` : String(target.id);
       const res = await call('POST', `/models/${ref}/activate`, undefined, ADMIN);
       expect(res.status).toBe(200);
-      expect((await json<{ draining: number }>(res)).draining).toBeGreaterThanOrEqual(0);
+      draining.push((await json<{ draining: number }>(res)).draining);
     }
     await new Promise((r) => setTimeout(r, 60));
     stop = true;
     await Promise.all(clients);
+    expect(draining[0]).toBeGreaterThanOrEqual(1);
     expect(statuses.length).toBeGreaterThan(20);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     expect(servedBy).toEqual(new Set([`v${adapt.id}`, `v${mmoe.id}`]));
-    // On wasm/cpu a prediction does not yield to other requests between its lease and release (tensor reads
-    // resolve as microtasks), so swaps land between requests here; model-slot.spec.ts holds a lease across a
-    // swap to test the drain itself (on webgpu, reads are truly asynchronous and requests overlap swaps).
+    // The held request still completes on the model it started with, long after it was swapped out.
+    const late = await predictRows(held.served, rows.slice(0, 3));
+    expect(late.predictions).toHaveLength(3);
+    held.release();
     // Back on the first model: every swapped-out model was disposed after its requests drained.
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     const registry = await db.client.modelVersion.findMany({ where: { app: 'ctr', status: 'production' } });
@@ -214,7 +220,7 @@ describe('ctr service (real SQLite registry, wasm backend)', () => {
   it('keeps serving while a run trains (on its own thread), and cancels it as on shutdown', async () => {
     const big = { ...tinyConfig, data: { synthetic: { rows: 20_000, seed: 4, ...gen } }, training: { epochs: 50, batchSize: 64, patience: 50 } };
     const { runId } = await json<{ runId: number }>(call('POST', '/train', { config: big }, ADMIN));
-    for (let i = 0; i < 20 && !app.context.jobs!.progressOf(runId); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && !app.context.jobs!.progressOf(runId); i++) await new Promise((r) => setTimeout(r, 50));
     expect(app.context.jobs!.progressOf(runId)).toBeDefined(); // training steps are under way…
     const t0 = performance.now();
     expect((await call('POST', '/predict', { rows: rows.slice(0, 2) })).status).toBe(200);

@@ -62,7 +62,7 @@ describe('runCtrWorker sources', () => {
     try {
       await xadd(redis.url, 'ctr-events', events.map((e) => JSON.stringify(e)));
       const running = await runCtrWorker(parseCtrWorkerArgs(['--source', `${redis.url}/ctr-events`, '--model', modelDir, '--state', join(dir, 'redis.json'), '--window-ms', '10000', '--batch', '50']));
-      for (let i = 0; i < 100 && running.worker.stats.applied < events.length; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 400 && running.worker.stats.applied < events.length; i++) await new Promise((r) => setTimeout(r, 50));
       expect(running.worker.stats.applied).toBe(events.length);
       expect(running.learner.stats.clicksJoined).toBe(onTime);
       await running.close();
