@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { prepareBackend, type BackendName } from '@moe/runtime';
+import { BACKEND_NAMES, prepareBackend, type BackendName } from '@moe/runtime';
 import { describe, beforeAll, afterAll } from 'vitest';
 
 /**
@@ -10,6 +10,12 @@ import { describe, beforeAll, afterAll } from 'vitest';
 export function testBackends(): BackendName[] {
   const env = process.env.MOE_TEST_BACKENDS;
   const list = (env ? env.split(',') : ['cpu', 'wasm', 'webgpu']).map((s) => s.trim()).filter(Boolean);
+  // A misspelt name would otherwise surface as an obscure failure inside prepareBackend (or, with every
+  // name misspelt, as an empty run that passes without testing anything).
+  const unknown = list.filter((name) => !(BACKEND_NAMES as readonly string[]).includes(name));
+  if (unknown.length > 0 || list.length === 0) {
+    throw new Error(`MOE_TEST_BACKENDS must be a comma-separated list of ${BACKEND_NAMES.join(', ')}; got '${env}'`);
+  }
   return list as BackendName[];
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+/** Element-wise tolerance of {@link expectClose}: |actual − expected| ≤ atol + rtol·|expected|. */
 export interface Tolerance {
   /** Absolute tolerance (default 1e-5). */
   atol?: number;

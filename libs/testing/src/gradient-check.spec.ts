@@ -33,6 +33,15 @@ describeEachBackend('test helpers', () => {
     await expect(expectNoLeaks(() => { kept = tf.ones([2]); })).rejects.toThrow(/leaked 1 tensor/);
     kept?.dispose();
   });
+
+  it('expectNoLeaks counts only new tensors as results: handing back an input cannot hide a leak', async () => {
+    const input = tf.ones([2]);
+    let kept: tf.Tensor | undefined;
+    await expect(expectNoLeaks(() => { kept = tf.zeros([3]); return input; })).rejects.toThrow(/leaked 1 tensor/);
+    const fresh = await expectNoLeaks(() => ({ same: input, made: tf.add(input, 1) }));
+    fresh.made.dispose();
+    tf.dispose([input, kept as tf.Tensor]);
+  });
 });
 
 describe('expectClose', () => {

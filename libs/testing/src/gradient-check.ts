@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectClose, type Tolerance } from './close.js';
 
+/** Options of {@link checkGradients}. */
 export interface GradientCheckOptions extends Tolerance {
   /** Finite-difference step (default 1e-2: float32 central differences are exact to O(eps²) for smooth f). */
   eps?: number;

@@ -1,13 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * Runs `fn` and fails if it leaves more tensors alive than before. Whatever `fn` returns is disposed
- * first (tensors in it are the caller's results, not leaks). Works with async bodies, which `tf.tidy` cannot.
+ * Runs `fn` and fails if it leaves more tensors alive than before. Tensors `fn` creates and returns are
+ * the caller's results, not leaks (they are not disposed). Works with async bodies, which `tf.tidy` cannot.
  */
 export async function expectNoLeaks<T>(fn: () => T | Promise<T>, label = 'body'): Promise<T> {
+  // Tensor ids only grow: anything with a larger id than this marker was created by `fn`. Only those count
+  // as results; a returned tensor that existed before (an input handed back) must not offset a real leak.
+  const marker = tf.scalar(0);
+  const firstNewId = marker.id + 1;
+  marker.dispose();
   const before = tf.memory().numTensors;
   const result = await fn();
-  const returned = collectTensors(result);
+  const returned = collectTensors(result).filter((t) => t.id >= firstNewId);
   const after = tf.memory().numTensors - returned.length;
   if (after !== before) {
     throw new Error(`${label} leaked ${after - before} tensor(s): ${before} alive before, ${after} after (not counting ${returned.length} returned)`);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expectClose, type Tolerance } from './close.js';
 
+/** Options of {@link checkVariableGradients}. */
 export interface VariableGradientCheckOptions extends Tolerance {
   /** Finite-difference step (default 1e-2). */
   eps?: number;

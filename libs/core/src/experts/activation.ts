@@ -5,6 +5,7 @@ export type ActivationName = 'relu' | 'gelu' | 'swish' | 'identity';
 /** Expert activations: a plain activation, or a gated linear unit (act(xW1) ⊙ xW3) such as SwiGLU. */
 export type ExpertActivation = ActivationName | 'swiglu' | 'geglu';
 
+/** Every {@link ExpertActivation}, for validation. */
 export const EXPERT_ACTIVATIONS: readonly ExpertActivation[] = ['relu', 'gelu', 'swish', 'identity', 'swiglu', 'geglu'];
 
 /** True for the gated variants, which need a third (gate) projection. */

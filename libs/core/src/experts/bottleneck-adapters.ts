@@ -3,6 +3,7 @@ import { checkActivation, type ExpertActivation } from './activation.js';
 import { checkInt } from './check.js';
 import { FfnExperts } from './ffn-experts.js';
 
+/** Configuration of {@link BottleneckAdapters}. */
 export interface BottleneckAdaptersConfig {
   numExperts: number;
   /** Model width d (adapters map d → d). */

@@ -6,6 +6,7 @@ import { ffnForward, type FfnWeights } from './ffn-math.js';
 import { createFfnParams, ffnParamCount, type FfnShape } from './ffn-params.js';
 import { denseOps } from './linear-ops.js';
 
+/** Configuration of {@link DenseFfn}. */
 export interface DenseFfnConfig {
   inputDim: number;
   hiddenDim: number;

@@ -8,6 +8,7 @@ import { ffnForward, type FfnWeights } from './ffn-math.js';
 import { createFfnParams, ffnParamCount, type FfnShape } from './ffn-params.js';
 import { withGroupedOps } from './linear-ops.js';
 
+/** Configuration of {@link FfnExperts}. */
 export interface FfnExpertsConfig {
   numExperts: number;
   inputDim: number;

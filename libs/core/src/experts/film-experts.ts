@@ -11,6 +11,7 @@ import { denseOps, withGroupedOps, type LinearOps } from './linear-ops.js';
 /** 'vector': γ_e, β_e ∈ R^h (the paper's figure); 'linear': γ_e(h) = h·Wγ_e + bγ_e, β_e likewise (the released code). */
 export type FilmModulation = 'vector' | 'linear';
 
+/** Configuration of {@link FilmExperts}. */
 export interface FilmExpertsConfig {
   numExperts: number;
   inputDim: number;

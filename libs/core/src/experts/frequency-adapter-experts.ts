@@ -7,6 +7,7 @@ import { FfnExperts } from './ffn-experts.js';
 /** The bands the three experts read, in expert order (Earth-Adapter: MLP1(F), MLP2(F_low), MLP3(F_high)). */
 export const FREQUENCY_BANDS = ['full', 'low', 'high'] as const;
 
+/** Configuration of {@link FrequencyAdapterExperts}. */
 export interface FrequencyAdapterExpertsConfig {
   /** Channels C of the feature maps (the token width). */
   channels: number;

@@ -4,6 +4,7 @@ import { deriveSeed } from '../module/seed.js';
 import { checkInput, checkInt } from './check.js';
 import { glorotUniform } from './init.js';
 
+/** Configuration of {@link Linear}. */
 export interface LinearConfig {
   inputDim: number;
   outputDim: number;

@@ -2,6 +2,7 @@ import type { ModuleConfig } from '../module/module.js';
 import { checkInt, checkNumber } from './check.js';
 import { FfnExperts } from './ffn-experts.js';
 
+/** Configuration of {@link LoraExperts}. */
 export interface LoraExpertsConfig {
   numExperts: number;
   /** Input width of the frozen base linear the experts adapt. */

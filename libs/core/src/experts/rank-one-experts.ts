@@ -1,6 +1,7 @@
 import type { ModuleConfig } from '../module/module.js';
 import { LoraExperts } from './lora-experts.js';
 
+/** Configuration of {@link RankOneExperts}. */
 export interface RankOneExpertsConfig {
   /** Number of rank-one experts (= the total LoRA rank that gets partitioned into experts). */
   numExperts: number;

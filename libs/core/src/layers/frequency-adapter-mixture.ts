@@ -10,6 +10,7 @@ import { SoftmaxRouter } from '../routers/softmax-router.js';
 import { routingStats } from '../telemetry/routing-stats.js';
 import type { MoeForward } from './moe-layer.js';
 
+/** Configuration of {@link FrequencyAdapterMixture}. */
 export interface FrequencyAdapterMixtureConfig {
   channels: number;
   adapterDim: number;

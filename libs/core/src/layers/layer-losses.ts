@@ -7,6 +7,7 @@ import type { AuxLoss } from '../module/loss.js';
 import type { Routing } from '../routers/router.js';
 import type { Assignment } from './routing-assignment.js';
 
+/** Weights and form of the auxiliary losses an MoE layer adds to its router's own. */
 export interface BalanceOptions {
   /** Weight α of the Switch load-balancing loss α·E·Σ f_e P_e (0 = off; default 1e-2, Switch). */
   balanceWeight?: number;
@@ -16,6 +17,7 @@ export interface BalanceOptions {
   zLossWeight?: number;
 }
 
+/** Defaults of {@link BalanceOptions}: Switch balance α = 1e-2 on first choices, no z-loss. */
 export const DEFAULT_BALANCE: Required<BalanceOptions> = { balanceWeight: DEFAULT_LOSS_COEFFICIENTS.switchBalance, balanceForm: 'first-choice', zLossWeight: 0 };
 
 /**

@@ -12,6 +12,7 @@ import { moduleSpec } from './module-registry.js';
 import { toAssignment, type Assignment } from './routing-assignment.js';
 import { flattenTokens } from './tokens.js';
 
+/** Options of {@link MoeLayer}: balance/z-loss weights and an optional shared expert. */
 export interface MoeLayerOptions extends BalanceOptions {
   /** Always-on shared expert(s) added to the routed output (DeepSeekMoE); its hidden width = count × expert width. */
   shared?: DenseFfn;
@@ -29,6 +30,7 @@ export interface MoeForward {
   state?: tf.Tensor;
 }
 
+/** Options of one {@link MoeLayer.apply} call. */
 export type MoeApplyOptions = Partial<RouteOptions> & {
   training: boolean;
   /** Keep each token's first choice in the stats (for `RoutingConsistency`). Default false. */

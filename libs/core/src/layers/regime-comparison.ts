@@ -6,6 +6,7 @@ import { disposeRoutingStats, readRoutingStats } from '../telemetry/routing-stat
 import { MoeLayer } from './moe-layer.js';
 import { makeRegimeTask, trainRegression } from './synthetic-regimes.js';
 
+/** Options of {@link compareMoeWithDense} (task size, model sizes, training budget, seeds). */
 export interface RegimeComparisonOptions {
   inputDim?: number;
   regimes?: number;
@@ -19,6 +20,7 @@ export interface RegimeComparisonOptions {
   seeds?: number[];
 }
 
+/** One seed's result of {@link compareMoeWithDense}. */
 export interface RegimeComparisonRow {
   seed: number;
   /** Held-out MSE after training. */
@@ -28,6 +30,7 @@ export interface RegimeComparisonRow {
   maxShare: number;
 }
 
+/** What {@link compareMoeWithDense} returns: the resolved options, active-parameter counts and one row per seed. */
 export interface RegimeComparison {
   options: Required<RegimeComparisonOptions>;
   /** Active parameters per token: MoE (router + k experts) and the dense FFN (≥ the MoE's). */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { oneHotFloat } from '../experts/one-hot.js';
+import { oneHotFloat } from '../routers/selection.js';
 import { tidyObject } from '../experts/tidy-object.js';
 import type { Routing } from '../routers/router.js';
 

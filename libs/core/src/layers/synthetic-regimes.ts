@@ -3,7 +3,7 @@
 // regime is identifiable from the input (the Voronoi cell of x among K fixed directions), so a router can
 // learn it and experts can specialise, while one dense network must fit every regime at once.
 import * as tf from '@tensorflow/tfjs-core';
-import { oneHotFloat } from '../experts/one-hot.js';
+import { oneHotFloat } from '../routers/selection.js';
 
 /** A seeded task: same seed, same regimes and functions. */
 export interface RegimeTask {

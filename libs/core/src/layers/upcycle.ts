@@ -3,6 +3,7 @@ import { checkInt, checkNumber } from '../experts/check.js';
 import type { DenseFfn } from '../experts/dense-ffn.js';
 import { FfnExperts } from '../experts/ffn-experts.js';
 
+/** Options of {@link upcycle}. */
 export interface UpcycleOptions {
   /**
    * Standard deviation of Gaussian noise added to every copied weight, to break the symmetry between

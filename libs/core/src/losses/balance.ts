@@ -14,6 +14,7 @@ import { countIds } from '../routers/selection.js';
  */
 export type BalanceForm = 'first-choice' | 'all-k';
 
+/** Options of {@link loadBalancingLoss}. */
 export interface LoadBalancingOptions {
   /** Default 'first-choice' (the Switch paper's definition). */
   form?: BalanceForm;

@@ -19,4 +19,5 @@ export const DEFAULT_LOSS_COEFFICIENTS = {
   load: 1e-2,
 } as const;
 
+/** A key of {@link DEFAULT_LOSS_COEFFICIENTS}. */
 export type LossCoefficientName = keyof typeof DEFAULT_LOSS_COEFFICIENTS;

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** A JSON-serialisable configuration: what `getConfig()` returns and `fromConfig` takes. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A module's JSON configuration (`getConfig()`), enough to rebuild it. */
 export type ModuleConfig = { [key: string]: JsonValue };
 
 /**

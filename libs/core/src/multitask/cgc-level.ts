@@ -5,8 +5,10 @@ import { FfnExperts } from '../experts/ffn-experts.js';
 import { tidyObject } from '../experts/tidy-object.js';
 import { Module, type ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
+import { range } from './spread-columns.js';
 import { TaskGate } from './task-gate.js';
 
+/** Configuration of {@link CgcLevel}. */
 export interface CgcLevelConfig {
   inputDim: number;
   numTasks: number;
@@ -21,6 +23,7 @@ export interface CgcLevelConfig {
   seed: number;
 }
 
+/** What one {@link CgcLevel} returns. */
 export interface CgcLevelOutput {
   taskOutputs: tf.Tensor2D[];
   sharedOutput?: tf.Tensor2D;
@@ -72,8 +75,4 @@ export class CgcLevel extends Module {
   getConfig(): ModuleConfig {
     return { ...this.config, gateHidden: [...this.config.gateHidden] };
   }
-}
-
-function range(start: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => start + i);
 }

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activate } from '../experts/activation.js';
+import { checkInt, checkNumber } from '../experts/check.js';
 import { Module, type ModuleConfig } from '../module/module.js';
 
+/** Configuration of {@link ExpertNorm}. */
 export interface ExpertNormConfig {
   numExperts: number;
   channels: number;
@@ -26,6 +28,10 @@ export class ExpertNorm extends Module {
   constructor(config: ExpertNormConfig) {
     super();
     this.config = { momentum: 0.9, epsilon: 1e-5, ...config };
+    checkInt('ExpertNorm', 'numExperts', this.config.numExperts);
+    checkInt('ExpertNorm', 'channels', this.config.channels);
+    checkNumber('ExpertNorm', 'momentum', this.config.momentum, 0, 1);
+    checkNumber('ExpertNorm', 'epsilon', this.config.epsilon, 0, Infinity, true);
     const shape = [config.numExperts, 1, config.channels];
     this.gamma = this.addParam('gamma', tf.ones(shape));
     this.beta = this.addParam('beta', tf.zeros(shape));

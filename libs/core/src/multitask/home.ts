@@ -12,6 +12,7 @@ import { ExpertNorm } from './expert-norm.js';
 import { checkFeatures, type MultiTaskForward } from './multitask-forward.js';
 import { range, spreadColumns } from './spread-columns.js';
 
+/** Configuration of {@link Home}. */
 export interface HomeConfig {
   inputDim: number;
   /** Tasks per meta-category, e.g. [2, 3]: tasks 0–1 in category 0 (watch time), 2–4 in category 1 (interactions). */

@@ -10,6 +10,7 @@ import { checkFeatures, type MultiTaskForward } from './multitask-forward.js';
 import { MultiGateRouter } from '../routers/multi-gate-router.js';
 import { disposeRouting } from '../routers/router.js';
 
+/** Configuration of {@link Mmoe}. */
 export interface MmoeConfig {
   inputDim: number;
   numTasks: number;

@@ -14,6 +14,7 @@ export interface MultiTaskForward {
   gateUsage: tf.Tensor2D;
 }
 
+/** Disposes every tensor of a {@link MultiTaskForward}. */
 export function disposeMultiTaskForward(f: MultiTaskForward): void {
   tf.dispose([...f.outputs, f.aux.total, ...Object.values(f.aux.parts), f.gateUsage]);
 }

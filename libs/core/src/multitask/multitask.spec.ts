@@ -3,6 +3,7 @@ import { checkGradients, describeEachBackend, expectClose, expectNoLeaks, testBa
 import { describe, expect, it } from 'vitest';
 import { checkVariableGradients } from '@moe/testing';
 import type { Module } from '../module/module.js';
+import { ExpertNorm } from './expert-norm.js';
 import { Mmoe } from './mmoe.js';
 import { disposeMultiTaskForward, type MultiTaskForward } from './multitask-forward.js';
 import { Cgc, Ple } from './ple.js';
@@ -90,5 +91,8 @@ describe('multi-task argument errors', () => {
     expect(() => m.apply(bad as tf.Tensor2D)).toThrow(/Mmoe.apply: x must be float32 \[T, 5\]; got float32 \[3,7\]/);
     bad.dispose();
     m.dispose();
+    expect(() => new ExpertNorm({ numExperts: 0, channels: 2 })).toThrow(/ExpertNorm: numExperts must be an integer ≥ 1; got 0/);
+    expect(() => new ExpertNorm({ numExperts: 2, channels: 2, momentum: 1.5 })).toThrow(/ExpertNorm: momentum must be a finite number in \[0, 1\]; got 1.5/);
+    expect(() => new ExpertNorm({ numExperts: 2, channels: 2, epsilon: 0 })).toThrow(/ExpertNorm: epsilon must be a finite number in \(0, ∞\); got 0/);
   });
 });

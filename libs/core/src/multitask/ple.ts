@@ -6,6 +6,7 @@ import { deriveSeed } from '../module/seed.js';
 import { CgcLevel } from './cgc-level.js';
 import { checkFeatures, type MultiTaskForward } from './multitask-forward.js';
 
+/** Configuration of {@link Ple}. */
 export interface PleConfig {
   inputDim: number;
   numTasks: number;

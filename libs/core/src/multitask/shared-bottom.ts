@@ -7,6 +7,7 @@ import { Module, type ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
 import { checkFeatures, type MultiTaskForward } from './multitask-forward.js';
 
+/** Configuration of {@link SharedBottom}. */
 export interface SharedBottomConfig {
   inputDim: number;
   numTasks: number;

@@ -12,6 +12,7 @@ export function spreadColumns(weights: tf.Tensor2D, columns: number[], numExpert
   });
 }
 
+/** The n consecutive integers start, start + 1, …, start + n − 1 (expert ids of a group). */
 export function range(start: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => start + i);
 }

@@ -4,6 +4,7 @@ import { disposeRouting } from '../routers/router.js';
 import { SoftmaxRouter } from '../routers/softmax-router.js';
 import { spreadColumns } from './spread-columns.js';
 
+/** Configuration of {@link TaskGate}. */
 export interface TaskGateConfig {
   inputDim: number;
   /** Total experts of the level (the width of the weight matrix this gate returns). */

@@ -3,13 +3,16 @@ import type { ModuleConfig } from '../module/module.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
 import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
 import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
-import { auxFromParts, tidyResult } from './aux.js';
+import { auxFromParts } from './aux.js';
+import { tidyObject } from '../experts/tidy-object.js';
 import { countIds, detached, oneHotFloat } from './selection.js';
 import { selectTopK } from './token-choice.js';
 import { checkBoolean, checkInt, checkNumber, checkOneOf } from './validate.js';
 
+/** Affinity function of {@link BiasBalancedRouter}. */
 export type GateScore = 'sigmoid' | 'softmax';
 
+/** Configuration of {@link BiasBalancedRouter} (DeepSeek-V3 style). */
 export interface BiasBalancedRouterConfig extends GatedRouterConfig, CapacityConfig {
   k?: number;
   /** Affinity function s = score(ℓ) (DeepSeek-V3: sigmoid; V2: softmax). */
@@ -74,7 +77,7 @@ export class BiasBalancedRouter extends GatedRouter {
     if ((this.numExperts / this.numGroups) * this.topKGroups < this.k) {
       throw new Error(`${this.kind}: topKGroups · (numExperts / numGroups) must be ≥ k = ${this.k}; got ${this.topKGroups} · ${this.numExperts / this.numGroups}`);
     }
-    this.capacityOptions = resolveCapacity(this.kind, config, { capacityFactor: 1.25, evalCapacityFactor: 2, minCapacity: 4, dropless: true });
+    this.capacityOptions = resolveCapacity(this.kind, config, true);
     this.bias = this.addParam('bias', tf.zeros([this.numExperts]), false);
   }
 
@@ -89,7 +92,7 @@ export class BiasBalancedRouter extends GatedRouter {
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
     this.checkInput(x);
     const update = options.training && (options.updateState ?? true) && this.biasUpdateRate > 0;
-    return tidyResult(() => {
+    return tidyObject(() => {
       const logits = this.gate.apply(x);
       const s = this.score === 'sigmoid' ? tf.sigmoid(logits) : tf.softmax(logits);
       const biased = detached((a, b) => this.limitGroups(tf.add(a, b) as tf.Tensor2D), s, this.bias);

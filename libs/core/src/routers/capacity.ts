@@ -14,12 +14,19 @@ export interface CapacityConfig {
 
 export type ResolvedCapacity = Required<CapacityConfig>;
 
-export function resolveCapacity(owner: string, config: CapacityConfig, defaults: ResolvedCapacity): ResolvedCapacity {
+/** Switch / flaxformer defaults: capacity factor 1.25 in training, 2.0 in evaluation, at least 4 rows. */
+const SWITCH_CAPACITY = { capacityFactor: 1.25, evalCapacityFactor: 2, minCapacity: 4 } as const;
+
+/**
+ * A router's capacity options, validated: the fields set in `config`, else the Switch defaults; `dropless`
+ * defaults to `droplessByDefault` (true for routers whose number of experts per token varies).
+ */
+export function resolveCapacity(owner: string, config: CapacityConfig, droplessByDefault: boolean): ResolvedCapacity {
   const r: ResolvedCapacity = {
-    capacityFactor: config.capacityFactor ?? defaults.capacityFactor,
-    evalCapacityFactor: config.evalCapacityFactor ?? defaults.evalCapacityFactor,
-    minCapacity: config.minCapacity ?? defaults.minCapacity,
-    dropless: config.dropless ?? defaults.dropless,
+    capacityFactor: config.capacityFactor ?? SWITCH_CAPACITY.capacityFactor,
+    evalCapacityFactor: config.evalCapacityFactor ?? SWITCH_CAPACITY.evalCapacityFactor,
+    minCapacity: config.minCapacity ?? SWITCH_CAPACITY.minCapacity,
+    dropless: config.dropless ?? droplessByDefault,
   };
   checkNumber(owner, 'capacityFactor', r.capacityFactor, 0, Infinity, true);
   checkNumber(owner, 'evalCapacityFactor', r.evalCapacityFactor, 0, Infinity, true);

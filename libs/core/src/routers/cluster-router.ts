@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
 import { Router, type DenseRouting, type RouteOptions, type TokenChoiceRouting } from './router.js';
-import { auxFromParts, tidyResult } from './aux.js';
+import { auxFromParts } from './aux.js';
+import { tidyObject } from '../experts/tidy-object.js';
 import { detached, stopGradient } from './selection.js';
 import { checkBoolean, checkInt, checkKnownKeys, checkNumber, checkTokens } from './validate.js';
 
+/** Configuration of {@link ClusterRouter}. */
 export interface ClusterRouterConfig {
   /** Width of the sample embedding e (AdaptDHM: the concatenated field embeddings). */
   inputDim: number;
@@ -65,7 +67,7 @@ export class ClusterRouter extends Router {
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting | DenseRouting {
     checkTokens(this.kind, 'x', x, this.inputDim);
     const update = options.training && (options.updateState ?? true);
-    return tidyResult(() => {
+    return tidyObject(() => {
       const e = stopGradient(x); // AdaptDHM computes the routing under no_grad
       let C: tf.Tensor2D = this.centres as tf.Tensor as tf.Tensor2D;
       if (update) {

@@ -4,13 +4,16 @@ import { deriveSeed } from '../module/seed.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
 import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
 import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
-import { auxFromParts, tidyResult } from './aux.js';
+import { auxFromParts } from './aux.js';
+import { tidyObject } from '../experts/tidy-object.js';
 import { gumbelNoise } from './randomness.js';
 import { detached, pickColumns, topKIndices } from './selection.js';
 import { checkInt, checkNumber, checkOneOf } from './validate.js';
 
+/** How the Gumbel-softmax temperature decays from `maxTemperature` to `minTemperature`. */
 export type TemperatureSchedule = 'exponential' | 'linear';
 
+/** Configuration of {@link DenseToSparseRouter} (EvoMoE defaults). */
 export interface DenseToSparseRouterConfig extends GatedRouterConfig, CapacityConfig {
   /** Gumbel-softmax temperature at step 0 (EvoMoE `max_temperature` 1.0). */
   maxTemperature?: number;
@@ -67,7 +70,7 @@ export class DenseToSparseRouter extends GatedRouter {
     checkInt(this.kind, 'hardK', this.hardK, 1, this.numExperts);
     this.threshold = config.threshold ?? 1e-3;
     checkNumber(this.kind, 'threshold', this.threshold, 0, 1);
-    this.capacityOptions = resolveCapacity(this.kind, config, { capacityFactor: 1.25, evalCapacityFactor: 2, minCapacity: 4, dropless: true });
+    this.capacityOptions = resolveCapacity(this.kind, config, true);
     this.setStep(config.step ?? 0);
   }
 
@@ -100,7 +103,7 @@ export class DenseToSparseRouter extends GatedRouter {
     this.checkInput(x);
     const seed = this.seeds.next(options.seed);
     const tau = this.temperature();
-    return tidyResult(() => {
+    return tidyObject(() => {
       const [T, E] = [x.shape[0], this.numExperts];
       const logits = this.gate.apply(x);
       const probs = tf.softmax(logits);

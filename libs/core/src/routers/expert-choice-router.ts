@@ -2,11 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModuleConfig } from '../module/module.js';
 import type { ExpertChoiceRouting, RouteOptions } from './router.js';
 import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
-import { auxFromParts, tidyResult } from './aux.js';
+import { auxFromParts } from './aux.js';
+import { tidyObject } from '../experts/tidy-object.js';
 import { topKIndices } from './selection.js';
 import { takeAlongRows } from './token-choice.js';
 import { checkInt, checkNumber } from './validate.js';
 
+/** Configuration of {@link ExpertChoiceRouter}. */
 export interface ExpertChoiceRouterConfig extends GatedRouterConfig {
   /** Capacity factor c: each expert takes C = ⌈c·T/E⌉ tokens (paper: 2 in most runs; default 2). */
   capacityFactor?: number;
@@ -45,7 +47,7 @@ export class ExpertChoiceRouter extends GatedRouter {
   route(x: tf.Tensor2D, options: RouteOptions): ExpertChoiceRouting {
     this.checkInput(x);
     const C = this.capacity(x.shape[0], options.training);
-    return tidyResult(() => {
+    return tidyObject(() => {
       const logits = this.gate.apply(x);
       const probs = tf.softmax(logits);
       const perExpert = tf.transpose(probs) as tf.Tensor2D; // [E, T]

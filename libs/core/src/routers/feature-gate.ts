@@ -3,6 +3,7 @@ import { Module, type ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
 import { checkInt, checkKnownKeys, checkTokens } from './validate.js';
 
+/** Configuration of {@link FeatureGate}. */
 export interface FeatureGateConfig {
   inputDim: number;
   /** Rank l ≪ d of the factorised gate (HoME re-implementation: 64). */

@@ -3,6 +3,7 @@ import { Module, type ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
 import { checkBoolean, checkInt, checkIntArray, checkNumber } from './validate.js';
 
+/** Configuration of {@link GateNetwork}. */
 export interface GateNetworkConfig {
   inputDim: number;
   outputDim: number;

@@ -3,6 +3,7 @@ import { Module, type ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
 import { checkInt } from './validate.js';
 
+/** Configuration of {@link GruCell}. */
 export interface GruCellConfig {
   inputDim: number;
   hiddenSize: number;

@@ -6,6 +6,7 @@ import { SoftmaxRouter } from './softmax-router.js';
 import { GateNetwork } from './gate-network.js';
 import { checkInt, checkIntArray, checkKnownKeys, checkOneOf, checkTokens } from './validate.js';
 
+/** Configuration of {@link HierarchicalGates}: the expert counts of both HoME levels. */
 export interface HierarchicalGatesConfig {
   /** Width of the level-1 (meta) gate input: the feature vector v. */
   inputDim: number;

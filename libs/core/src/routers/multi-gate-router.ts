@@ -5,6 +5,7 @@ import { Router, type DenseRouting, type RouteOptions } from './router.js';
 import { SoftmaxRouter } from './softmax-router.js';
 import { checkInt, checkKnownKeys } from './validate.js';
 
+/** Configuration of {@link MultiGateRouter}: one softmax gate per task. */
 export interface MultiGateRouterConfig {
   inputDim: number;
   numExperts: number;

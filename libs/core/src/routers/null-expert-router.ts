@@ -3,12 +3,14 @@ import type { ModuleConfig } from '../module/module.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
 import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
 import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
-import { auxFromParts, tidyResult } from './aux.js';
+import { auxFromParts } from './aux.js';
+import { tidyObject } from '../experts/tidy-object.js';
 import { detached, maskIndices, normalizeRows, pickColumns, topKIndices } from './selection.js';
 import { nullAwareBalanceLoss } from '../losses/balance.js';
 import { DEFAULT_LOSS_COEFFICIENTS } from '../losses/coefficients.js';
 import { checkInt, checkNumber } from './validate.js';
 
+/** Configuration of {@link NullExpertRouter}. */
 export interface NullExpertRouterConfig extends GatedRouterConfig, CapacityConfig {
   /** Null experts m: zero-output, zero-FLOP choices (default E). */
   numNullExperts?: number;
@@ -43,7 +45,7 @@ export class NullExpertRouter extends GatedRouter {
     checkInt(this.kind, 'k', this.k, 1, this.numExperts + m);
     this.balanceWeight = config.balanceWeight ?? DEFAULT_LOSS_COEFFICIENTS.switchBalance;
     checkNumber(this.kind, 'balanceWeight', this.balanceWeight, 0);
-    this.capacityOptions = resolveCapacity(this.kind, config, { capacityFactor: 1.25, evalCapacityFactor: 2, minCapacity: 4, dropless: true });
+    this.capacityOptions = resolveCapacity(this.kind, config, true);
   }
 
   override get providesBalanceLoss(): boolean {
@@ -57,7 +59,7 @@ export class NullExpertRouter extends GatedRouter {
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
     this.checkInput(x);
     const E = this.numExperts;
-    return tidyResult(() => {
+    return tidyObject(() => {
       const T = x.shape[0];
       const allLogits = this.gate.apply(x);
       const allProbs = tf.softmax(allLogits);

@@ -4,11 +4,13 @@ import { deriveSeed } from '../module/seed.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
 import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
 import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
-import { auxFromParts, tidyResult } from './aux.js';
+import { auxFromParts } from './aux.js';
+import { tidyObject } from '../experts/tidy-object.js';
 import { GruCell } from './gru-cell.js';
 import { selectTopK } from './token-choice.js';
 import { checkBoolean, checkInt } from './validate.js';
 
+/** Configuration of {@link RecurrentRouter}. */
 export interface RecurrentRouterConfig extends GatedRouterConfig, CapacityConfig {
   /** Experts per token (RMoE: 2 of 8). */
   k?: number;
@@ -46,7 +48,7 @@ export class RecurrentRouter extends GatedRouter {
     checkInt(this.kind, 'k', this.k, 1, this.numExperts);
     this.normalize = config.normalize ?? this.k > 1;
     checkBoolean(this.kind, 'normalize', this.normalize);
-    this.capacityOptions = resolveCapacity(this.kind, config, { capacityFactor: 1.25, evalCapacityFactor: 2, minCapacity: 4, dropless: false });
+    this.capacityOptions = resolveCapacity(this.kind, config, false);
     const std = Math.sqrt(1 / this.inputDim);
     this.projection = this.addParam('proj.w', tf.truncatedNormal([this.inputDim, hidden], 0, std, 'float32', deriveSeed(this.seed, 'proj')));
     this.cell = this.addChild('gru', new GruCell({ inputDim: hidden, hiddenSize: hidden, seed: deriveSeed(this.seed, 'gru') }));
@@ -63,7 +65,7 @@ export class RecurrentRouter extends GatedRouter {
     if (state !== undefined && (state.rank !== 2 || state.shape[0] !== T || state.shape[1] !== this.hiddenSize)) {
       throw new Error(`RecurrentRouter: options.state must have shape [${T}, ${this.hiddenSize}] (the previous layer's routing.state); got [${state.shape}]`);
     }
-    return tidyResult(() => {
+    return tidyObject(() => {
       const previous = (state as tf.Tensor2D | undefined) ?? (tf.zeros([T, this.hiddenSize]) as tf.Tensor2D);
       const h = this.cell.step(tf.matMul(x, this.projection), previous);
       const logits = this.gate.apply(h);

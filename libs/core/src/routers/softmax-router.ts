@@ -2,9 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModuleConfig } from '../module/module.js';
 import type { DenseRouting, RouteOptions } from './router.js';
 import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
-import { auxFromParts, tidyResult } from './aux.js';
+import { auxFromParts } from './aux.js';
+import { tidyObject } from '../experts/tidy-object.js';
 import { checkNumber } from './validate.js';
 
+/** Configuration of {@link SoftmaxRouter}. */
 export interface SoftmaxRouterConfig extends GatedRouterConfig {
   /** Softmax temperature τ: weights = softmax(ℓ / τ) (default 1; X-LoRA exposes it). */
   temperature?: number;
@@ -29,7 +31,7 @@ export class SoftmaxRouter extends GatedRouter {
   route(x: tf.Tensor2D, options: RouteOptions): DenseRouting {
     void options;
     this.checkInput(x);
-    return tidyResult(() => {
+    return tidyObject(() => {
       const logits = this.gate.apply(x);
       const probs: tf.Tensor2D = tf.softmax(this.temperature === 1 ? logits : tf.div<tf.Tensor2D>(logits, this.temperature));
       return { mode: 'dense' as const, weights: tf.clone(probs), probs, logits, aux: auxFromParts({}) };

@@ -2,6 +2,7 @@ import type { ModuleConfig } from '../module/module.js';
 import { checkKnownKeys } from './validate.js';
 import { TopKRouter, TOP_K_FIELDS, type TopKRouterConfig } from './top-k-router.js';
 
+/** Configuration of {@link SwitchRouter}: a top-k router config without `k` and `normalize` (fixed to 1 and false). */
 export type SwitchRouterConfig = Omit<TopKRouterConfig, 'k' | 'normalize'>;
 
 const SWITCH_FIELDS = TOP_K_FIELDS.filter((f) => f !== 'k' && f !== 'normalize');

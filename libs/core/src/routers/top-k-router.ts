@@ -7,7 +7,8 @@ import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityCon
 import { jitter } from './randomness.js';
 import { scatterColumns } from './selection.js';
 import { selectTopK } from './token-choice.js';
-import { auxFromParts, tidyResult } from './aux.js';
+import { auxFromParts } from './aux.js';
+import { tidyObject } from '../experts/tidy-object.js';
 import { importanceLoss, loadLoss } from '../losses/cv-squared.js';
 import { DEFAULT_LOSS_COEFFICIENTS } from '../losses/coefficients.js';
 import { checkBoolean, checkInt, checkNumber, checkOneOf } from './validate.js';
@@ -20,8 +21,10 @@ import { checkBoolean, checkInt, checkNumber, checkOneOf } from './validate.js';
  * With noise on, the router adds Shazeer's importance and (smooth) load CV² losses.
  */
 export type NoiseKind = 'none' | 'learned' | 'gaussian';
+/** Every {@link NoiseKind}, for validation and UIs. */
 export const NOISE_KINDS: readonly NoiseKind[] = ['none', 'learned', 'gaussian'];
 
+/** Configuration of {@link TopKRouter}. */
 export interface TopKRouterConfig extends GatedRouterConfig, CapacityConfig {
   /** Experts per token (default 2). */
   k?: number;
@@ -81,7 +84,7 @@ export class TopKRouter extends GatedRouter {
     checkNumber(owner, 'importanceWeight', this.importanceWeight, 0);
     this.loadWeight = config.loadWeight ?? DEFAULT_LOSS_COEFFICIENTS.load;
     checkNumber(owner, 'loadWeight', this.loadWeight, 0);
-    this.capacityOptions = resolveCapacity(owner, config, { capacityFactor: 1.25, evalCapacityFactor: 2, minCapacity: 4, dropless: false });
+    this.capacityOptions = resolveCapacity(owner, config, false);
     // tensor2tensor starts W_noise at zero: the noise scale starts at softplus(0) + ε for every expert.
     if (this.noise === 'learned') this.noiseWeight = this.addParam('noise.w', tf.zeros([this.inputDim, this.numExperts]));
   }
@@ -94,7 +97,7 @@ export class TopKRouter extends GatedRouter {
     this.checkInput(x);
     const training = options.training;
     const seed = this.seeds.next(options.seed);
-    return tidyResult(() => {
+    return tidyObject(() => {
       const input = training && this.jitter > 0 ? jitter(x, this.jitter, deriveSeed(seed, 'jitter')) : x;
       const logits = this.gate.apply(input);
       const probs = tf.softmax(logits);

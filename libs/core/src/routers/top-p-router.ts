@@ -3,11 +3,13 @@ import type { ModuleConfig } from '../module/module.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
 import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
 import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
-import { auxFromParts, tidyResult } from './aux.js';
+import { auxFromParts } from './aux.js';
+import { tidyObject } from '../experts/tidy-object.js';
 import { detached, normalizeRows, pickColumns } from './selection.js';
 import { routingEntropyLoss } from '../losses/entropy.js';
 import { checkBoolean, checkInt, checkNumber } from './validate.js';
 
+/** Configuration of {@link TopPRouter}. */
 export interface TopPRouterConfig extends GatedRouterConfig, CapacityConfig {
   /** Cumulative probability threshold p (released code default 0.4; MixLoRA's dynamic variant 0.8). */
   threshold?: number;
@@ -48,7 +50,7 @@ export class TopPRouter extends GatedRouter {
     this.dynamicLossWeight = config.dynamicLossWeight ?? 1e-4;
     checkNumber(this.kind, 'dynamicLossWeight', this.dynamicLossWeight, 0);
     // The number of experts per token is data-dependent, so dropless is the safe default.
-    this.capacityOptions = resolveCapacity(this.kind, config, { capacityFactor: 1.25, evalCapacityFactor: 2, minCapacity: 4, dropless: true });
+    this.capacityOptions = resolveCapacity(this.kind, config, true);
   }
 
   override capacity(numTokens: number, training: boolean): number | undefined {
@@ -57,7 +59,7 @@ export class TopPRouter extends GatedRouter {
 
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
     this.checkInput(x);
-    return tidyResult(() => {
+    return tidyObject(() => {
       const logits = this.gate.apply(x);
       const probs = tf.softmax(logits);
       const p = this.threshold;

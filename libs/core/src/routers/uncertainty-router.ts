@@ -4,13 +4,15 @@ import { deriveSeed } from '../module/seed.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
 import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
 import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
-import { auxFromParts, tidyResult } from './aux.js';
+import { auxFromParts } from './aux.js';
+import { tidyObject } from '../experts/tidy-object.js';
 import { seededDropout } from './randomness.js';
 import { pickColumns, scatterColumns } from './selection.js';
 import { selectTopK } from './token-choice.js';
 import { solveSpd } from './batched-solve.js';
 import { checkInt, checkNumber } from './validate.js';
 
+/** Configuration of {@link UncertaintyRouter}. */
 export interface UncertaintyRouterConfig extends GatedRouterConfig, CapacityConfig {
   /** Experts per token of the underlying top-k router (MoFME: softmax over KeepTopK). Default 2. */
   k?: number;
@@ -52,7 +54,7 @@ export class UncertaintyRouter extends GatedRouter {
     if (this.dropout >= 1) throw new Error(`${this.kind}: dropout must be < 1; got ${this.dropout}`);
     this.ridge = config.ridge ?? 1e-5;
     checkNumber(this.kind, 'ridge', this.ridge, 0, Infinity, true);
-    this.capacityOptions = resolveCapacity(this.kind, config, { capacityFactor: 1.25, evalCapacityFactor: 2, minCapacity: 4, dropless: true });
+    this.capacityOptions = resolveCapacity(this.kind, config, true);
   }
 
   override capacity(numTokens: number, training: boolean): number | undefined {
@@ -62,7 +64,7 @@ export class UncertaintyRouter extends GatedRouter {
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
     this.checkInput(x);
     const seed = this.seeds.next(options.seed);
-    return tidyResult(() => {
+    return tidyObject(() => {
       const logits = this.gate.apply(x);
       const probs = tf.softmax(logits);
       const plain = selectTopK(logits, probs, this.k, true);

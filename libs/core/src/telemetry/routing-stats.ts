@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Routing } from '../routers/router.js';
 import { countIds } from '../routers/selection.js';
+import { routingEntropyLoss } from '../losses/entropy.js';
+import { tidyObject } from '../experts/tidy-object.js';
 
 /**
  * Device-side routing statistics of one forward: a handful of tiny tensors computed from the routing result
@@ -27,6 +29,7 @@ export interface RoutingStats {
   top1?: tf.Tensor1D;
 }
 
+/** What the layer knows beyond the routing result (its dispatch plan), for {@link routingStats}. */
 export interface RoutingStatsOptions {
   /** Capacity the layer applied (undefined = dropless). */
   capacity?: number;
@@ -47,9 +50,9 @@ export function routingStats(routing: Routing, options: RoutingStatsOptions = {}
   if (options.capacity !== undefined && (!Number.isInteger(options.capacity) || options.capacity < 0)) {
     throw new Error(`routingStats: options.capacity must be an integer ≥ 0 or undefined; got ${options.capacity}`);
   }
-  return tf.tidy(() => {
+  return tidyObject((): RoutingStats => {
     const p = routing.probs;
-    const meanEntropy = tf.neg(tf.mean(tf.sum(tf.mul(p, tf.log(tf.maximum(p, 1e-9))), 1))) as tf.Scalar;
+    const meanEntropy = routingEntropyLoss(p);
     let routerCounts: tf.Tensor1D;
     let perToken: tf.Tensor1D; // experts each token got
     let top1: tf.Tensor1D | undefined;
@@ -80,10 +83,11 @@ export function routingStats(routing: Routing, options: RoutingStatsOptions = {}
       unroutedTokens: tf.sum(tf.cast(tf.equal(perToken, 0), 'float32')) as tf.Scalar,
       meanEntropy,
       ...(top1 ? { top1 } : {}),
-    } satisfies RoutingStats as unknown as tf.TensorContainer;
-  }) as unknown as RoutingStats;
+    };
+  });
 }
 
+/** Disposes every tensor of a {@link RoutingStats}. */
 export function disposeRoutingStats(s: RoutingStats): void {
   tf.dispose([s.expertCounts, s.assignments, s.dropped, s.unroutedTokens, s.meanEntropy, ...(s.top1 ? [s.top1] : [])]);
 }

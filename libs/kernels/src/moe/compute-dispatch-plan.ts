@@ -4,6 +4,7 @@ import { MOE_DISPATCH_PLAN } from './kernel-names.js';
 import { dispatchPlanComposite } from './plan-composite.js';
 import { checkInteger, checkTensor } from '../util/check-args.js';
 
+/** Options of {@link computeDispatchPlan}. */
 export interface DispatchPlanOptions {
   /** Rows per expert; assignments beyond it are dropped. Undefined = dropless (T*k rows). */
   capacity?: number;

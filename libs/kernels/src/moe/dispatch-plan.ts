@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 /**
- * CONTRACT (implementation to follow in this folder): how tokens are laid out in expert-contiguous order.
+ * How tokens are laid out in expert-contiguous order (built by `computeDispatchPlan`).
  *
  * Built from router indices [T, k] (int32, -1 = no expert) for E experts, entirely on device with static
  * shapes (no host readback, so it works on webgpu):

@@ -177,14 +177,17 @@ describeEachBackend('dispatch / combine / groupedMatMul', () => {
     const plan = computeDispatchPlan(indices, E);
     const x = tf.zeros([IDS_K2.length, 3]);
     const xi = tf.zeros([IDS_K2.length, 3], 'int32');
-    expect(() => dispatch(tf.zeros([3, 3]) as tf.Tensor2D, plan)).toThrow(/dispatch: x dimension 0 must be 9 \(plan.numTokens\)/);
-    expect(() => dispatch(xi as tf.Tensor2D, plan)).toThrow(/dispatch: x must be float32; got int32/);
-    expect(() => dispatch(x as tf.Tensor2D, {} as DispatchPlan)).toThrow(/plan must be a DispatchPlan/);
-    expect(() => combine(x as tf.Tensor2D, tf.zeros([9, 2]) as tf.Tensor2D, plan)).toThrow(/combine: expertOut dimension 0 must be 18 \(plan.rows\)/);
-    expect(() => combine(tf.zeros([18, 3]) as tf.Tensor2D, tf.zeros([9, 3]) as tf.Tensor2D, plan)).toThrow(/combine: weights dimension 1 must be 2 \(plan.k\)/);
-    expect(() => groupedMatMul(tf.zeros([18, 3]) as tf.Tensor2D, tf.zeros([E, 4, 2]) as tf.Tensor3D, plan)).toThrow(/groupedMatMul: w dimension 1 must be 3 \(columns of x\)/);
-    expect(() => groupedMatMul(tf.zeros([18, 3]) as tf.Tensor2D, tf.zeros([3, 3, 2]) as tf.Tensor3D, plan)).toThrow(/groupedMatMul: offsets dimension 0 must be 4/);
-    expect(() => groupedMatMul(tf.zeros([18, 3]) as tf.Tensor2D, tf.zeros([3, 2]) as unknown as tf.Tensor3D, plan)).toThrow(/groupedMatMul: w must have rank 3/);
+    // The throwaway operands below are created inline; the tidy frees them.
+    tf.tidy(() => {
+      expect(() => dispatch(tf.zeros([3, 3]) as tf.Tensor2D, plan)).toThrow(/dispatch: x dimension 0 must be 9 \(plan.numTokens\)/);
+      expect(() => dispatch(xi as tf.Tensor2D, plan)).toThrow(/dispatch: x must be float32; got int32/);
+      expect(() => dispatch(x as tf.Tensor2D, {} as DispatchPlan)).toThrow(/plan must be a DispatchPlan/);
+      expect(() => combine(x as tf.Tensor2D, tf.zeros([9, 2]) as tf.Tensor2D, plan)).toThrow(/combine: expertOut dimension 0 must be 18 \(plan.rows\)/);
+      expect(() => combine(tf.zeros([18, 3]) as tf.Tensor2D, tf.zeros([9, 3]) as tf.Tensor2D, plan)).toThrow(/combine: weights dimension 1 must be 2 \(plan.k\)/);
+      expect(() => groupedMatMul(tf.zeros([18, 3]) as tf.Tensor2D, tf.zeros([E, 4, 2]) as tf.Tensor3D, plan)).toThrow(/groupedMatMul: w dimension 1 must be 3 \(columns of x\)/);
+      expect(() => groupedMatMul(tf.zeros([18, 3]) as tf.Tensor2D, tf.zeros([3, 3, 2]) as tf.Tensor3D, plan)).toThrow(/groupedMatMul: offsets dimension 0 must be 4/);
+      expect(() => groupedMatMul(tf.zeros([18, 3]) as tf.Tensor2D, tf.zeros([3, 2]) as unknown as tf.Tensor3D, plan)).toThrow(/groupedMatMul: w must have rank 3/);
+    });
     disposeDispatchPlan(plan);
     tf.dispose([indices, x, xi]);
   });

@@ -57,6 +57,7 @@ export function combineWeightGrad(dy: tf.Tensor, expertOut: tf.Tensor, positions
     (i) => combineWeightGradComposite(i.dy, i.expertOut, i.positions));
 }
 
+/** Options of {@link groupedMatMul}. */
 export interface GroupedMatMulOptions {
   /** Use w[e]ᵀ: w is [E, h, d] instead of [E, d, h]. */
   transposeW?: boolean;

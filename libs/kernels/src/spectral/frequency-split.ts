@@ -31,6 +31,7 @@ function lowPassOperator(n: number, k: number): tf.Tensor2D {
   return tf.tensor2d(m, [2 * n, n]);
 }
 
+/** The two bands {@link frequencySplit} returns; low + high = x exactly. */
 export interface FrequencySplit {
   /** The band inside the square cut-off (real part of the masked inverse DFT). */
   low: tf.Tensor4D;

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BackendSelectionError, parseBackendRequest } from './backend-name.js';
+import { BackendSelectionError, parseBackendRequest, type BackendName } from './backend-name.js';
 import { getBackendSelection, prepareBackend, selectBackend } from './select-backend.js';
 import { installWebGpu, type WebGpuAdapterInfo } from './webgpu-adapter.js';
 
@@ -121,6 +121,13 @@ describe('selectBackend', () => {
     await selectBackend({ request: 'wasm' });
     expect(await prepareBackend('cpu')).toEqual({ backend: 'cpu', ok: true, reason: 'selected' });
     expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('prepareBackend rejects an unknown backend name, naming the argument, the choices and the value', async () => {
+    await expect(prepareBackend('wsam' as BackendName)).rejects.toMatchObject({
+      name: 'BackendSelectionError', code: 'invalid_request',
+      message: 'prepareBackend: backend must be one of tensorflow, webgpu, wasm, cpu; got "wsam"',
+    });
   });
 
   it("silences tfjs' Node.js banner on the cpu backend (and only with selectBackend)", async () => {

@@ -4,6 +4,7 @@ import { BACKEND_NAMES, BackendSelectionError, parseBackendRequest, type Backend
 import { quietCpuBanner } from './quiet-cpu-banner.js';
 import { installWebGpu, type WebGpuAdapterInfo } from './webgpu-adapter.js';
 
+/** The backend {@link selectBackend} chose, and why the others were not. */
 export interface BackendSelection {
   backend: BackendName;
   /** Every backend tried, in order, with why it was or was not taken. */
@@ -14,6 +15,7 @@ export interface BackendSelection {
   summary: string;
 }
 
+/** Options of {@link selectBackend}. */
 export interface SelectBackendOptions {
   /** Defaults to `process.env.MOE_BACKEND`, then `auto`. */
   request?: BackendRequest | string;
@@ -152,10 +154,14 @@ function isModuleNotFound(e: unknown, pkg: string): boolean {
 /**
  * Initialises a backend by name without switching away from the active one (tests use this to run one spec
  * on several backends in a process); when no backend is active yet, the prepared one becomes active.
- * Resolves with `ok: false` and the reason when the backend cannot start. A software WebGPU adapter is
- * accepted unless `allowSoftwareWebGpu: false`.
+ * Resolves with `ok: false` and the reason when the backend cannot start; rejects with a
+ * {@link BackendSelectionError} (`invalid_request`) when `backend` is not a backend name. A software WebGPU
+ * adapter is accepted unless `allowSoftwareWebGpu: false`.
  */
 export async function prepareBackend(backend: BackendName, options: { allowSoftwareWebGpu?: boolean } = {}): Promise<BackendAttempt> {
+  if (!(BACKEND_NAMES as readonly unknown[]).includes(backend)) {
+    throw new BackendSelectionError('invalid_request', `prepareBackend: backend must be one of ${BACKEND_NAMES.join(', ')}; got ${JSON.stringify(backend)}`, []);
+  }
   // The engine's field, not tf.getBackend(): with no backend active yet, getBackend() would initialise the
   // highest-priority registered one (possibly webgpu) just to answer.
   const previous = tf.engine().backendName as string | null;

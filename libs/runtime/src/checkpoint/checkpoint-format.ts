@@ -14,17 +14,21 @@
  */
 import type { JsonValue } from './json-value.js';
 
+/** The `format` field of every manifest. */
 export const CHECKPOINT_FORMAT = 'moe-checkpoint';
+/** The manifest version this code writes and reads. */
 export const CHECKPOINT_VERSION = 1;
 export const MANIFEST_FILE = 'manifest.json';
 
 /** dtypes a checkpoint stores; both are 4 bytes per element. */
 export const CHECKPOINT_DTYPES = ['float32', 'int32'] as const;
+/** A dtype a checkpoint can store. */
 export type CheckpointDtype = (typeof CHECKPOINT_DTYPES)[number];
 
 /** The roles of the data files a manifest lists. */
 export type CheckpointFileRole = 'weights' | 'tensors' | 'config' | 'metadata';
 
+/** One data file of a checkpoint, as its manifest lists it. */
 export interface ManifestFileEntry {
   role: CheckpointFileRole;
   /** File name inside the checkpoint directory. */
@@ -33,6 +37,7 @@ export interface ManifestFileEntry {
   sha256: string;
 }
 
+/** The content of `manifest.json`. */
 export interface CheckpointManifest {
   format: typeof CHECKPOINT_FORMAT;
   version: typeof CHECKPOINT_VERSION;
@@ -41,6 +46,7 @@ export interface CheckpointManifest {
   files: ManifestFileEntry[];
 }
 
+/** Where one tensor lies in the weights file (`tensors.<hash>.json` lists one per tensor). */
 export interface TensorIndexEntry {
   name: string;
   dtype: CheckpointDtype;

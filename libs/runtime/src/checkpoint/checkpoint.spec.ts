@@ -233,4 +233,9 @@ describe('loadCheckpoint refuses a damaged checkpoint, naming the file and what 
     await truncate(join(dir, await fileFor('config')), 1);
     await expect(verifyCheckpoint(dir)).rejects.toMatchObject({ code: 'size_mismatch' });
   });
+
+  it('names the function that was called when dir is not a path', async () => {
+    await expect(verifyCheckpoint('')).rejects.toMatchObject({ code: 'invalid_argument', message: 'verifyCheckpoint: dir must be a non-empty path, got ""' });
+    await expect(loadCheckpoint(42 as unknown as string)).rejects.toMatchObject({ code: 'invalid_argument', message: 'loadCheckpoint: dir must be a non-empty path, got 42' });
+  });
 });

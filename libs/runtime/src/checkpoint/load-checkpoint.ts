@@ -12,6 +12,7 @@ import type { JsonValue } from './json-value.js';
 
 const ROLES: CheckpointFileRole[] = ['weights', 'tensors', 'config', 'metadata'];
 
+/** A checkpoint whose files all matched its manifest (see {@link verifyCheckpoint}). */
 export interface VerifiedCheckpoint<Config extends JsonValue = JsonValue> {
   dir: string;
   manifest: CheckpointManifest;
@@ -20,6 +21,7 @@ export interface VerifiedCheckpoint<Config extends JsonValue = JsonValue> {
   metadata: { [key: string]: JsonValue };
 }
 
+/** A verified checkpoint with its tensors (see {@link loadCheckpoint}). */
 export interface LoadedCheckpoint<Config extends JsonValue = JsonValue> extends VerifiedCheckpoint<Config> {
   /** New tensors on the active backend; the caller owns and disposes them. */
   weights: Record<string, tf.Tensor>;
@@ -37,7 +39,7 @@ export interface LoadedCheckpoint<Config extends JsonValue = JsonValue> extends 
  * ```
  */
 export async function loadCheckpoint<Config extends JsonValue = JsonValue>(dir: string): Promise<LoadedCheckpoint<Config>> {
-  const { verified, weightBytes } = await readVerified<Config>(dir);
+  const { verified, weightBytes } = await readVerified<Config>(dir, 'loadCheckpoint');
   const weights: Record<string, tf.Tensor> = {};
   try {
     for (const entry of verified.tensors) {
@@ -58,11 +60,11 @@ export async function loadCheckpoint<Config extends JsonValue = JsonValue>(dir: 
 
 /** Verifies a checkpoint as loadCheckpoint does, without creating tensors (for registries and health checks). */
 export async function verifyCheckpoint<Config extends JsonValue = JsonValue>(dir: string): Promise<VerifiedCheckpoint<Config>> {
-  return (await readVerified<Config>(dir)).verified;
+  return (await readVerified<Config>(dir, 'verifyCheckpoint')).verified;
 }
 
-async function readVerified<Config extends JsonValue>(dir: string): Promise<{ verified: VerifiedCheckpoint<Config>; weightBytes: Uint8Array }> {
-  if (typeof dir !== 'string' || dir.length === 0) throw new CheckpointError('invalid_argument', `loadCheckpoint: dir must be a non-empty path, got ${JSON.stringify(dir)}`);
+async function readVerified<Config extends JsonValue>(dir: string, caller: 'loadCheckpoint' | 'verifyCheckpoint'): Promise<{ verified: VerifiedCheckpoint<Config>; weightBytes: Uint8Array }> {
+  if (typeof dir !== 'string' || dir.length === 0) throw new CheckpointError('invalid_argument', `${caller}: dir must be a non-empty path, got ${JSON.stringify(dir)}`);
   const manifest = await readManifest(dir);
   const contents = {} as Record<CheckpointFileRole, Uint8Array>;
   for (const entry of manifest.files) contents[entry.role] = await readChecked(dir, entry);

@@ -11,6 +11,7 @@ import {
 import { syncDirectory, writeFileDurably } from './durable-file.js';
 import { assertJsonValue, type JsonValue } from './json-value.js';
 
+/** Options of {@link saveCheckpoint}. */
 export interface SaveCheckpointOptions {
   /**
    * Called after each data file is durably on disk, before the manifest is swapped (for progress logs).
@@ -19,6 +20,7 @@ export interface SaveCheckpointOptions {
   onFileWritten?: (file: string) => void | Promise<void>;
 }
 
+/** What {@link saveCheckpoint} resolves with. */
 export interface SavedCheckpoint {
   dir: string;
   manifest: CheckpointManifest;

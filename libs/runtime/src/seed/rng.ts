@@ -28,6 +28,7 @@ export function childSeed(seed: number, label: string | number): number {
   return h;
 }
 
+/** A seeded pseudo-random generator (see {@link createRng}). */
 export interface Rng {
   /** The seed this generator started from. */
   readonly seed: number;

@@ -1,5 +1,6 @@
 import { TrainingError } from './training-error.js';
 
+/** Options of {@link EarlyStopping}. */
 export interface EarlyStoppingOptions {
   /** 'min' for losses/errors, 'max' for accuracy/AUC. */
   mode: 'min' | 'max';
@@ -9,6 +10,7 @@ export interface EarlyStoppingOptions {
   minDelta: number;
 }
 
+/** What {@link EarlyStopping.update} says about one evaluation. */
 export interface EarlyStoppingUpdate {
   improved: boolean;
   best: number;

@@ -3,6 +3,7 @@ import type { TrainEvent } from './train-events.js';
 /** Where progress goes: a progress bar for people, JSON lines for machines, or nothing. */
 export type ProgressMode = 'auto' | 'bar' | 'json' | 'none';
 
+/** Options of {@link createProgressReporter}. */
 export interface ProgressReporterOptions {
   mode?: ProgressMode;
   /** Default process.stderr, so stdout stays free for a program's own output. */
@@ -13,6 +14,7 @@ export interface ProgressReporterOptions {
   redrawMs?: number;
 }
 
+/** Receives every training event (see {@link createProgressReporter}). */
 export type ProgressReporter = (event: TrainEvent) => void;
 
 /**
@@ -26,11 +28,11 @@ export function createProgressReporter(options: ProgressReporterOptions = {}): P
   if (resolved === 'none') return () => undefined;
   if (resolved === 'json') return jsonReporter(stream, options.everySteps ?? 1);
   if (resolved === 'bar') return barReporter(stream, options.redrawMs ?? 100);
-  throw new TypeError(`progress mode must be one of auto, bar, json, none; got ${JSON.stringify(mode)}`);
+  throw new TypeError(`createProgressReporter: options.mode must be one of auto, bar, json, none; got ${JSON.stringify(mode)}`);
 }
 
 function jsonReporter(stream: NodeJS.WritableStream, everySteps: number): ProgressReporter {
-  if (!(Number.isInteger(everySteps) && everySteps >= 1)) throw new RangeError(`everySteps must be a positive integer, got ${everySteps}`);
+  if (!(Number.isInteger(everySteps) && everySteps >= 1)) throw new RangeError(`createProgressReporter: options.everySteps must be a positive integer, got ${everySteps}`);
   return (event) => {
     if (event.type === 'step' && (event.step + 1) % everySteps !== 0 && event.step + 1 !== event.totalSteps) return;
     stream.write(`${JSON.stringify({ ...event, time: new Date().toISOString() })}\n`);
@@ -38,6 +40,7 @@ function jsonReporter(stream: NodeJS.WritableStream, everySteps: number): Progre
 }
 
 function barReporter(stream: NodeJS.WritableStream & { columns?: number }, redrawMs: number): ProgressReporter {
+  if (!(Number.isFinite(redrawMs) && redrawMs >= 0)) throw new RangeError(`createProgressReporter: options.redrawMs must be a non-negative number, got ${redrawMs}`);
   let lastDraw = 0;
   let drawn = false;
   const clear = (): void => {

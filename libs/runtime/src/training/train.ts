@@ -23,6 +23,7 @@ export interface StepContext {
   learningRate: number | null;
 }
 
+/** Validation, early stopping and best-weights restore of {@link train}. */
 export interface ValidationOptions {
   /**
    * Computes the validation metric (e.g. mean loss over a held-out set): a number, or a one-element tensor
@@ -43,6 +44,7 @@ export interface ValidationOptions {
   restoreBestWeights?: boolean;
 }
 
+/** Options of {@link train}. */
 export interface TrainOptions<B> {
   /** A model exposing trainableVariables() (and getWeights/setWeights for best-weights restore)... */
   model?: Trainable;
@@ -81,6 +83,7 @@ export interface TrainOptions<B> {
   signal?: AbortSignal;
 }
 
+/** What {@link train} resolves with. */
 export interface TrainResult {
   stopReason: StopReason;
   steps: number;

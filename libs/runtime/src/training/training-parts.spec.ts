@@ -116,6 +116,8 @@ describe('createProgressReporter', () => {
     const out = capture(true);
     EVENTS.forEach(createProgressReporter({ stream: out.stream, mode: 'none' }));
     expect(out.text()).toBe('');
-    expect(() => createProgressReporter({ mode: 'fancy' as 'bar' })).toThrow('progress mode must be one of auto, bar, json, none; got "fancy"');
+    expect(() => createProgressReporter({ mode: 'fancy' as 'bar' })).toThrow('createProgressReporter: options.mode must be one of auto, bar, json, none; got "fancy"');
+    expect(() => createProgressReporter({ mode: 'json', everySteps: 0 })).toThrow('createProgressReporter: options.everySteps must be a positive integer, got 0');
+    expect(() => createProgressReporter({ mode: 'bar', redrawMs: -1 })).toThrow('createProgressReporter: options.redrawMs must be a non-negative number, got -1');
   });
 });
