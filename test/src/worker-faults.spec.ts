@@ -101,8 +101,12 @@ describe(`worker under kill -9 (seed ${SEED})`, () => {
 
     // Then both run undisturbed until everything is applied, and stop gracefully on SIGTERM.
     const finals = ['c1', 'c2'].map(runWorkerProcess);
-    await until('every event processed', async () => (await processed()) === GOOD + MALFORMED, 90_000);
-    for (const f of finals) f.terminate();
+    try {
+      await until('every event processed', async () => (await processed()) === GOOD + MALFORMED, 90_000);
+    } finally {
+      // Also when waiting timed out: a failed test must not leave the two workers running.
+      for (const f of finals) f.terminate();
+    }
     const exits = await Promise.all(finals.map((f) => f.done));
     expect(exits.map((e) => e.code), exits.map((e) => e.lines.slice(-20).join('\n')).join('\n---\n')).toEqual([0, 0]);
     output.push(...exits.flatMap((e) => e.lines));

@@ -28,7 +28,8 @@ const suite = await startSuite({ port, host, strictApps: process.env.MOE_STRICT_
   }
   throw err;
 });
+// Before announcing readiness: a parent that signals right after the ready line must get a graceful stop.
+closeOnSignals(suite.service, () => suite.db.close());
 process.stderr.write(`\n  MoE suite: dashboard ${suite.url}/   API docs ${suite.url}/docs\n\n`);
 // Children that start the suite (tests) read this line to learn the port when PORT=0.
 if (process.env.MOE_PRINT_READY === '1') process.stdout.write(`${JSON.stringify({ ready: true, url: suite.url, port: suite.port })}\n`);
-closeOnSignals(suite.service, () => suite.db.close());

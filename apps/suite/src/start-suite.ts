@@ -55,7 +55,16 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     ...(options.limits !== undefined ? { limits: options.limits } : {}),
     mount: mountDashboard,
   });
-  const { port, url } = await service.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' });
+  let bound: { port: number; url: string };
+  try {
+    bound = await service.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' });
+  } catch (err) {
+    // Apps may already have started (background training, timers): stop them and the database we opened.
+    await service.close().catch((e: unknown) => logger.error({ err: e }, 'stopping the apps after a failed start failed'));
+    if (options.db === undefined) await db.close().catch(() => undefined);
+    throw err;
+  }
+  const { port, url } = bound;
   return {
     url,
     port,

@@ -54,11 +54,13 @@ export async function touchApiKey(db: Db, id: number): Promise<void> {
   await db.client.apiKey.update({ where: { id }, data: { lastUsedAt: new Date() } });
 }
 
+/** Revokes an active key (it stops validating); throws DbError `not_found` when no active key has this id. */
 export async function revokeApiKey(db: Db, id: number): Promise<void> {
   const r = await db.client.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
   if (r.count === 0) throw new DbError('not_found', `revokeApiKey(): no active API key with id ${id}`);
 }
 
+/** How many keys are not revoked. */
 export async function countActiveApiKeys(db: Db): Promise<number> {
   return db.client.apiKey.count({ where: { revokedAt: null } });
 }

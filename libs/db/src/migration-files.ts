@@ -17,6 +17,7 @@ export interface MigrationFile {
 /** `libs/db/prisma`, found from this file's place (src/ or dist/ alike). */
 const prismaDir = fileURLToPath(new URL('../prisma/', import.meta.url));
 
+/** The committed migrations folder of a provider (`libs/db/prisma/<provider>/migrations`). */
 export function migrationsDir(provider: DbProvider): string {
   return join(prismaDir, provider, 'migrations');
 }

@@ -2,6 +2,7 @@ import type { Db } from './client.js';
 import { DbError, isUniqueViolation } from './errors.js';
 import type { ModelVersion, Prisma } from './generated/sqlite/client.js';
 
+/** Every status a model version can have. */
 export const MODEL_STATUSES = ['staging', 'production', 'archived', 'failed'] as const;
 export type ModelStatus = (typeof MODEL_STATUSES)[number];
 

@@ -20,8 +20,8 @@ const service = createService({
   limits: { bodyBytes: bodyLimitBytes, rateLimit: { burst: 100_000, perSecond: 100_000 } },
 });
 const { url } = await service.listen({ port: 0 });
-process.stdout.write(`${JSON.stringify({ ready: true, url, apiKey: key.secret, bodyLimitBytes })}\n`);
 closeOnSignals(service, async () => {
   await db.close();
   rmSync(dir, { recursive: true, force: true });
 });
+process.stdout.write(`${JSON.stringify({ ready: true, url, apiKey: key.secret, bodyLimitBytes })}\n`);

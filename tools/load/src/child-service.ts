@@ -29,7 +29,11 @@ export async function startChildService(script: string, options: { args?: readon
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not report ready within ${options.timeoutMs ?? 60_000} ms; stderr:\n${err}`)), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => {
+      // Nobody gets a handle on a child that never became ready: kill it rather than leave it running.
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not report ready within ${options.timeoutMs ?? 60_000} ms; stderr:\n${err}`));
+    }, options.timeoutMs ?? 60_000);
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.on('line', (line) => {
       if (!line.startsWith('{')) return;

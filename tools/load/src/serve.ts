@@ -11,5 +11,5 @@ const args = parseArgs(process.argv.slice(2));
 // Logs at warn: an info line per request would measure stdout, not the service.
 const service = createService({ apps: [trivialApp], logger: pino({ level: process.env.LOG_LEVEL ?? 'warn' }), limits: { rateLimit: false } });
 const { url } = await service.listen({ port: numberArg(args, 'port', 0) });
-process.stdout.write(`${JSON.stringify({ ready: true, url, pid: process.pid })}\n`);
 closeOnSignals(service);
+process.stdout.write(`${JSON.stringify({ ready: true, url, pid: process.pid })}\n`);

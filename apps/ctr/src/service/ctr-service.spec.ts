@@ -9,9 +9,10 @@ import { useBackend } from '@moe/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSynthetic } from '../data/synthetic-generator.js';
-import type { TrainConfigInput } from '../train/train-config.js';
+import { parseTrainConfig, type TrainConfigInput } from '../train/train-config.js';
 import { createCtrApp, type CtrApp } from './ctr-app.js';
 import { predictRows } from './predict-rows.js';
+import { TrainingBusyError } from './training-jobs.js';
 
 const gen = { numDomains: 3, numUsers: 80, numItems: 50, domainSignal: 0.5 };
 const tinyConfig: TrainConfigInput = { data: { synthetic: { rows: 1500, seed: 1, ...gen } }, model: { kind: 'mmoe', hidden: [8], numExperts: 3, tower: [4] }, training: { epochs: 1, batchSize: 256 } };
@@ -129,6 +130,13 @@ describe('ctr service (real SQLite registry, wasm backend)', () => {
     expect((await json<{ error: { message: string } }>(tooMany)).error.message).toMatch(/at most 8 rows per request, got 9/);
     expect((await call('POST', '/predict', { rows: [] })).status).toBe(400);
     expect((await call('POST', '/predict', { rows: [rows[0]], extra: 1 })).status).toBe(400);
+    // Ids past the registry's 32-bit columns are refused naming the parameter (PostgreSQL would fail the query).
+    const hugeRun = await call('GET', '/train/2147483648');
+    expect(hugeRun.status).toBe(400);
+    expect((await json<{ error: { path: string } }>(hugeRun)).error.path).toBe('params.runId');
+    const hugeVersion = await call('POST', '/models/9999999999/activate', undefined, ADMIN);
+    expect(hugeVersion.status).toBe(400);
+    expect((await json<{ error: { path: string } }>(hugeVersion)).error.path).toBe('params.version');
   });
 
   it('requires an API key with the right scope to train or activate', async () => {
@@ -243,5 +251,15 @@ describe('ctr service (real SQLite registry, wasm backend)', () => {
     expect(titles).toMatch(/expert utilisation at evaluation/);
     expect(dash.charts.map((c) => c.title)).toEqual(['training loss by step', 'validation logloss by epoch']);
     expect(dash.charts[1].series.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('starts one run at a time even when two starts race while the first run row is being created', async () => {
+    const jobs = app.context.jobs!;
+    const config = parseTrainConfig(tinyConfig);
+    const results = await Promise.allSettled([jobs.start(config, { activate: false }), jobs.start(config, { activate: false })]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(TrainingBusyError);
+    await jobs.cancel('test');
+    expect(jobs.runningRunId).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { realpathSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { HttpError } from '@moe/service';
 
 /**
@@ -17,7 +17,8 @@ export function resolveDataPath(dataDir: string | undefined, given: string, fiel
   }
   const inside = (p: string) => {
     const rel = relative(root, p);
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+    // `..` or `../x` leaves the root; a name that merely starts with dots (`..data.csv`) does not.
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
   };
   const target = resolve(root, given);
   if (!inside(target)) throw new HttpError('invalid_request', `${field}: expected a file inside the data directory, got '${given}' (resolves outside it)`, { path: field });

@@ -29,10 +29,13 @@ export async function loadRegisteredArtifact(row: Pick<ModelVersion, 'id' | 'art
 /** `12` (registry id) or `mmoe@3` (model name and its version number). */
 export type VersionRef = { id: number } | { name: string; version: number };
 
+/** Registry ids and version numbers are 32-bit integers (PostgreSQL `integer`): a larger one cannot exist, and would fail the query. */
+export const MAX_REGISTRY_INT = 2_147_483_647;
+
 export function parseVersionRef(text: string): VersionRef | undefined {
-  if (/^[1-9]\d{0,9}$/.test(text)) return { id: Number(text) };
+  if (/^[1-9]\d{0,9}$/.test(text)) return Number(text) <= MAX_REGISTRY_INT ? { id: Number(text) } : undefined;
   const m = /^([a-z][a-z0-9-]{0,31})@([1-9]\d{0,9})$/.exec(text);
-  return m ? { name: m[1], version: Number(m[2]) } : undefined;
+  return m && Number(m[2]) <= MAX_REGISTRY_INT ? { name: m[1], version: Number(m[2]) } : undefined;
 }
 
 export async function findVersion(db: Db, ref: VersionRef): Promise<ModelVersion | null> {

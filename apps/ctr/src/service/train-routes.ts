@@ -3,7 +3,7 @@ import { defineRoute, HttpError, type RouteDefinition } from '@moe/service';
 import { trainConfigSchema, type TrainConfig } from '../train/train-config.js';
 import type { CtrContext } from './ctr-context.js';
 import { resolveDataPath } from './data-path.js';
-import { CTR_APP } from './model-versions.js';
+import { CTR_APP, MAX_REGISTRY_INT } from './model-versions.js';
 import { TrainingBusyError } from './training-jobs.js';
 
 const trainBodySchema = z.strictObject({
@@ -66,7 +66,7 @@ export function trainRoutes(ctx: CtrContext): RouteDefinition[] {
     method: 'get',
     path: '/train/:runId',
     summary: 'Status, live progress and stored metric series of a training run',
-    params: z.object({ runId: z.coerce.number().int().positive() }),
+    params: z.object({ runId: z.coerce.number().int().positive().max(MAX_REGISTRY_INT) }),
     handler: async ({ params, db }) => {
       if (!db) throw new HttpError('unavailable', 'no model registry database is configured');
       const run = await db.client.trainingRun.findUnique({ where: { id: params.runId }, include: { metrics: { orderBy: [{ name: 'asc' }, { step: 'asc' }] }, modelVersion: true } });

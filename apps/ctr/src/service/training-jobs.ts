@@ -33,6 +33,8 @@ const STEP_METRIC_EVERY = 5;
 export class TrainingJobs {
   private readonly progress = new Map<number, RunProgress>();
   private running: { runId: number; thread: ThreadedTraining; done: Promise<unknown> } | undefined;
+  /** Set synchronously while a run's row is being created, so two concurrent starts cannot both pass the busy check. */
+  private starting = false;
 
   constructor(private readonly options: TrainingJobsOptions) {}
 
@@ -47,8 +49,15 @@ export class TrainingJobs {
   /** Starts a run; resolves with its id once the run row exists, `done` when it has finished (either way). */
   async start(config: TrainConfig, options: { activate: boolean }): Promise<{ runId: number; done: Promise<ModelVersion | undefined> }> {
     if (this.running !== undefined) throw new TrainingBusyError(this.running.runId);
+    if (this.starting) throw new TrainingBusyError(undefined);
     const { db } = this.options;
-    const row = await db.client.trainingRun.create({ data: { app: CTR_APP, modelName: config.model.kind, params: JSON.parse(JSON.stringify(config)) as Prisma.InputJsonValue } });
+    this.starting = true;
+    let row;
+    try {
+      row = await db.client.trainingRun.create({ data: { app: CTR_APP, modelName: config.model.kind, params: JSON.parse(JSON.stringify(config)) as Prisma.InputJsonValue } });
+    } finally {
+      this.starting = false;
+    }
     const runId = row.id;
     const artifactDir = join(this.options.artifactsDir, `${config.model.kind}-run${runId}-${Date.now().toString(36)}`);
     const buffered: Prisma.TrainingMetricCreateManyInput[] = [];
@@ -59,6 +68,7 @@ export class TrainingJobs {
     // Written between epochs (and at the end) so GET /train/:id shows the curves while the run goes on.
     const flush = () => (writes = writes.then(() => (buffered.length ? db.client.trainingMetric.createMany({ data: buffered.splice(0) }) : undefined)));
     let globalStep = 0;
+    // Claimed before anything else can run, so a concurrent start sees this run as busy.
     const thread = runTrainingInThread({ runId, config, artifactDir }, (m) => {
       if (m.type === 'step') {
         globalStep++;
@@ -128,7 +138,7 @@ export class TrainingJobs {
 /** Another run is going on (answered 409 by the route). */
 export class TrainingBusyError extends Error {
   override readonly name = 'TrainingBusyError';
-  constructor(readonly runId: number) {
-    super(`training run ${runId} is still running; one run at a time (poll GET /api/ctr/train/${runId})`);
+  constructor(readonly runId: number | undefined) {
+    super(runId === undefined ? 'a training run is starting; one run at a time (GET /api/ctr/train lists runs)' : `training run ${runId} is still running; one run at a time (poll GET /api/ctr/train/${runId})`);
   }
 }

@@ -27,6 +27,8 @@ export async function predict(model: CtrModel, batch: EncodedBatch, options: { c
     const part = start === 0 && n === batch.size ? batch : selectRows(batch, Int32Array.from({ length: n }, (_, i) => start + i));
     const { inputs } = model.prepareInputs(part);
     const diagnostics = options.diagnostics ? new Map<string, tf.Tensor>() : undefined;
+    // Disposed in the finally, so a failed read-back does not leak the chunk's outputs.
+    let outputs: tf.Tensor[] = [];
     try {
       inputs.plan = await model.plan(inputs, false);
       if (inputs.plan) {
@@ -37,8 +39,8 @@ export async function predict(model: CtrModel, batch: EncodedBatch, options: { c
         const logits = model.forward(inputs, inferenceContext(diagnostics));
         return [chainProbabilities(logits, model.layout.tasks), tf.sigmoid(logits)];
       });
+      outputs = [p, c];
       const [pv, cv] = await Promise.all([p.data(), c.data()]);
-      tf.dispose([p, c]);
       for (let i = 0; i < n; i++) {
         for (let t = 0; t < T; t++) {
           probs[t][start + i] = pv[i * T + t];
@@ -53,6 +55,7 @@ export async function predict(model: CtrModel, batch: EncodedBatch, options: { c
         }
       }
     } finally {
+      tf.dispose(outputs);
       if (diagnostics) tf.dispose([...diagnostics.values()]);
       disposeInputs(inputs);
     }

@@ -25,8 +25,8 @@ const running = await runCtrWorker(config, {
   // One line per durable commit: where the stream is and what the learner has done (tools watch for these).
   onCommit: (info) => process.stdout.write(`${JSON.stringify({ commit: info.position, applied: info.applied, duplicates: info.duplicates, deadLettered: info.deadLettered })}\n`),
 });
-process.stdout.write(`${JSON.stringify({ ready: true, source: config.source, ...(running.pushUrl ? { pushUrl: running.pushUrl } : {}) })}\n`);
 stopOnSignals(running.worker, { onStopped: () => undefined });
+process.stdout.write(`${JSON.stringify({ ready: true, source: config.source, ...(running.pushUrl ? { pushUrl: running.pushUrl } : {}) })}\n`);
 // Steps restored from the checkpoint: a run that adds none has nothing new to publish at the end.
 const stepsAtStart = running.learner.stats.fineTuneSteps;
 try {

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import '@moe/kernels';
 import { startRedisServer } from '@moe/service/testing';
 import { useBackend } from '@moe/testing';
@@ -55,6 +56,19 @@ describe('runCtrWorker sources', () => {
     expect(running.worker.stats.duplicates).toBe(half);
     expect(running.learner.stats.fineTuneSteps).toBeGreaterThan(3);
     await running.close();
+  });
+
+  it('releases the model and everything else it opened when start-up fails (push port taken)', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const { port } = taken.address() as { port: number };
+    const tensorsBefore = tf.memory().numTensors;
+    try {
+      await expect(runCtrWorker(parseCtrWorkerArgs(['--source', `http:${port}`, '--model', modelDir, '--state', join(dir, 'taken.json')]))).rejects.toThrow(/EADDRINUSE/);
+      expect(tf.memory().numTensors).toBe(tensorsBefore);
+    } finally {
+      await new Promise<void>((r) => taken.close(() => r()));
+    }
   });
 
   it('reads a Redis stream through a consumer group', async () => {

@@ -72,32 +72,40 @@ export async function runCtrWorker(config: CtrWorkerConfig, options: { db?: Db; 
   const ownDb = needsDb && !options.db ? await openDb(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}) : undefined;
   const db = options.db ?? ownDb;
   const dataDir = defaultDataDir(config);
-  const { artifact, base } = await openModel(config, db);
-  let published = 0;
-  const publish = async (learner: OnlineLearner): Promise<number> => {
-    if (!db) throw new Error('publishing a fine-tuned model needs the model registry database');
-    const name = artifact.model.config.kind;
-    const dir = join(dataDir, 'ctr-models', `${name}-online-${config.consumer}-${Date.now().toString(36)}-${++published}`);
-    const s = learner.stats;
-    const metrics = { online_labelled: s.labelled, online_steps: s.fineTuneSteps, ...(s.pcocRaw !== null ? { online_pcoc_raw: s.pcocRaw } : {}), ...(s.pcocCalibrated !== null ? { online_pcoc_calibrated: s.pcocCalibrated } : {}) };
-    return (await saveAndRegister(db, { dir, name, artifact: learner.publishable(), metrics })).id;
+  // What has been opened so far, released in reverse order when a later step of start-up fails.
+  const opened: (() => unknown)[] = [() => ownDb?.close()];
+  const releaseOpened = async () => {
+    for (const release of opened.reverse()) await Promise.resolve().then(release).catch(() => undefined);
   };
-  const learner = await OnlineLearner.create(artifact, {
-    joinWindowMs: config.joinWindowMs,
-    batchSize: config.batchSize,
-    learningRate: config.learningRate,
-    embeddingLearningRate: config.embeddingLearningRate,
-    calibrationWindow: config.calibrationWindow,
-    weightsDir: config.weightsDir ?? (config.statePath !== undefined ? `${config.statePath}.weights` : join(dataDir, 'ctr-worker-weights', config.consumer)),
-    base,
-    publishEvery: config.publishEvery,
-    onFineTuned: async (l) => void (await publish(l)),
-  });
-  const { source, server, pushUrl } = await openSource(config);
-  const store: WorkerStore<unknown> = config.statePath !== undefined ? new FileWorkerStore({ path: config.statePath }) : new PrismaWorkerStore({ db: db!, app: CTR_APP });
-  let worker: Worker<CtrEvent, unknown>;
   try {
-    worker = await runWorker<CtrEvent, unknown>({
+    const { artifact, base } = await openModel(config, db);
+    opened.push(() => artifact.model.dispose());
+    let published = 0;
+    const publish = async (learner: OnlineLearner): Promise<number> => {
+      if (!db) throw new Error('publishing a fine-tuned model needs the model registry database');
+      const name = artifact.model.config.kind;
+      const dir = join(dataDir, 'ctr-models', `${name}-online-${config.consumer}-${Date.now().toString(36)}-${++published}`);
+      const s = learner.stats;
+      const metrics = { online_labelled: s.labelled, online_steps: s.fineTuneSteps, ...(s.pcocRaw !== null ? { online_pcoc_raw: s.pcocRaw } : {}), ...(s.pcocCalibrated !== null ? { online_pcoc_calibrated: s.pcocCalibrated } : {}) };
+      return (await saveAndRegister(db, { dir, name, artifact: learner.publishable(), metrics })).id;
+    };
+    const learner = await OnlineLearner.create(artifact, {
+      joinWindowMs: config.joinWindowMs,
+      batchSize: config.batchSize,
+      learningRate: config.learningRate,
+      embeddingLearningRate: config.embeddingLearningRate,
+      calibrationWindow: config.calibrationWindow,
+      weightsDir: config.weightsDir ?? (config.statePath !== undefined ? `${config.statePath}.weights` : join(dataDir, 'ctr-worker-weights', config.consumer)),
+      base,
+      publishEvery: config.publishEvery,
+      onFineTuned: async (l) => void (await publish(l)),
+    });
+    opened.push(() => learner.dispose());
+    const { source, server, pushUrl } = await openSource(config);
+    opened.push(() => server?.close());
+    const store: WorkerStore<unknown> = config.statePath !== undefined ? new FileWorkerStore({ path: config.statePath }) : new PrismaWorkerStore({ db: db!, app: CTR_APP });
+    opened.push(() => store.close());
+    const worker = await runWorker<CtrEvent, unknown>({
       source,
       handler: learner,
       store,
@@ -107,31 +115,27 @@ export async function runCtrWorker(config: CtrWorkerConfig, options: { db?: Db; 
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.onCommit ? { onCommit: options.onCommit } : {}),
     });
+    let closing: Promise<void> | undefined;
+    return {
+      worker,
+      learner,
+      ...(pushUrl ? { pushUrl } : {}),
+      done: worker.done,
+      publish: () => publish(learner),
+      close() {
+        closing ??= (async () => {
+          await worker.stop().catch(() => undefined);
+          server?.close();
+          await store.close();
+          learner.dispose();
+          artifact.model.dispose();
+          await ownDb?.close();
+        })();
+        return closing;
+      },
+    };
   } catch (e) {
-    server?.close();
-    await store.close();
-    learner.dispose();
-    artifact.model.dispose();
-    await ownDb?.close();
+    await releaseOpened();
     throw e;
   }
-  let closing: Promise<void> | undefined;
-  return {
-    worker,
-    learner,
-    ...(pushUrl ? { pushUrl } : {}),
-    done: worker.done,
-    publish: () => publish(learner),
-    close() {
-      closing ??= (async () => {
-        await worker.stop().catch(() => undefined);
-        server?.close();
-        await store.close();
-        learner.dispose();
-        artifact.model.dispose();
-        await ownDb?.close();
-      })();
-      return closing;
-    },
-  };
 }

@@ -42,4 +42,5 @@ export interface AppModule {
   onStop?(ctx: AppContext): Promise<void> | void;
 }
 
+/** What an app name must look like: it becomes a URL segment (`/api/<name>`) and a metrics label. */
 export const APP_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;

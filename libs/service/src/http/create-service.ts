@@ -29,6 +29,7 @@ export interface ServiceLimits {
   readonly requestTimeoutMs: number;
 }
 
+/** The limits a service gets for every field `ServiceOptions.limits` leaves out. */
 export const DEFAULT_LIMITS: ServiceLimits = {
   bodyBytes: 1024 * 1024,
   rateLimit: { burst: 200, perSecond: 100 },

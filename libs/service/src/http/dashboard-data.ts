@@ -1,12 +1,8 @@
 import { z } from 'zod';
 
-/**
- * What an app's dashboard panel shows beyond what the suite reads from the database itself (model versions,
- * stream checkpoints, drift events, dead letters). Everything is optional; the schemas double as the
- * OpenAPI description of `GET /api/<app>/dashboard`.
- */
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
+/** A line chart: named series of [x, y] points. */
 export const lineChartSchema = z.object({
   title: z.string(),
   xLabel: z.string().optional(),
@@ -22,8 +18,14 @@ export const heatmapSchema = z.object({
   values: z.array(z.array(finite)),
 });
 
+/** One figure of a panel's stat row, e.g. {label: 'rows predicted', value: 1200}. */
 export const statSchema = z.object({ label: z.string(), value: z.union([z.string(), finite]), unit: z.string().optional() });
 
+/**
+ * What an app's dashboard panel shows beyond what the suite reads from the database itself (model versions,
+ * stream checkpoints, drift events, dead letters). Everything is optional; the schemas double as the
+ * OpenAPI description of `GET /api/<app>/dashboard`.
+ */
 export const dashboardDataSchema = z.object({
   /** Short status line, e.g. "training mmoe v3 (epoch 2/5)". */
   status: z.string().optional(),

@@ -91,6 +91,7 @@ export class HttpError extends Error {
   }
 }
 
+/** The HTTP status an error code is answered with. */
 export function statusOf(code: HttpErrorCode): number {
   return STATUS[code];
 }

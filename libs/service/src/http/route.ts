@@ -84,6 +84,7 @@ export function defineRoute<P extends z.ZodType = z.ZodUndefined, Q extends z.Zo
   return route;
 }
 
+/** Whether a route needs an API key: its explicit `auth`, else true for every method but GET. */
 export function requiresAuth(route: Pick<RouteDefinition, 'method' | 'auth'>): boolean {
   return route.auth ?? route.method !== 'get';
 }

@@ -23,6 +23,7 @@ export interface ServiceMetrics {
   countRateLimited(): void;
 }
 
+/** A fresh Prometheus registry with the service's request, inference, rate-limit and expert-load metrics (plus Node's defaults unless `defaultMetrics: false`). */
 export function createServiceMetrics(options: { defaultMetrics?: boolean } = {}): ServiceMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });

@@ -154,3 +154,24 @@ describe('CSV file source', () => {
     expect(() => new CsvFileSource({ path: file, header: false })).toThrow('CsvFileSource columns: expected column names when header is false, got none');
   });
 });
+
+describe('FileWorkerStore processed ids', () => {
+  it('keeps the last processedWindow ids per scope, and none with a window of 0', async () => {
+    const key = { stream: 's', consumer: 'c' };
+    const commit = (store: FileWorkerStore, ids: string[]) =>
+      store.transaction(async (unit) => {
+        await unit.markProcessed('s', ids);
+        await unit.saveCheckpoint(key, { position: undefined, state: undefined, eventsApplied: 0 });
+      });
+    const kept = async (window: number): Promise<string[]> => {
+      const path = join(dir, `cp-${window}.json`);
+      const store = new FileWorkerStore({ path, processedWindow: window });
+      await store.loadCheckpoint(key);
+      await commit(store, ['a', 'b']);
+      await commit(store, ['c']);
+      return [...(await store.transaction((unit) => unit.processed('s', ['a', 'b', 'c'])))].sort();
+    };
+    expect(await kept(2)).toEqual(['b', 'c']);
+    expect(await kept(0)).toEqual([]);
+  });
+});

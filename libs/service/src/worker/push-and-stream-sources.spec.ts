@@ -2,12 +2,13 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HttpPushSource } from './sources/http-push-source.js';
 import { LineStreamSource } from './sources/line-stream-source.js';
 import { FileWorkerStore } from './stores/file-worker-store.js';
-import type { EventHandler, EventSource, SourceRecord } from './types.js';
+import type { EventHandler, EventSource, SourceRecord, WorkerStore } from './types.js';
 import { runWorker } from './worker.js';
 
 /** Records applied values; `gate` (when set) holds every apply until released, `delayMs` slows each apply. */
@@ -147,6 +148,45 @@ describe('HttpPushSource', () => {
     await worker.stop();
     const late = await push(JSON.stringify([{ id: 'z', v: 9 }]));
     expect(late.status).toBe(503);
+  });
+
+  it('answers pushes whose events were read but never committed with 503 when the worker fails, instead of hanging', async () => {
+    const source = new HttpPushSource();
+    await serve(source);
+    const files = new FileWorkerStore({ path: join(dir, 'cp.json') });
+    const failing: WorkerStore<undefined> = {
+      loadCheckpoint: (key) => files.loadCheckpoint(key),
+      transaction: async () => {
+        throw new Error('disk full');
+      },
+      isRetryable: () => false,
+      close: async () => {},
+    };
+    const worker = await runWorker({ source, handler: new Recorder(), store: failing, flushIntervalMs: 20 });
+    const answer = fetch(url, { method: 'POST', body: JSON.stringify([{ id: 'a', v: 1 }]), headers: { 'content-type': 'application/json' }, signal: AbortSignal.timeout(5000) });
+    await expect(worker.done).rejects.toThrow('disk full');
+    const res = await answer;
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('worker_stopping');
+    expect(source.inFlight).toBe(0);
+  });
+
+  it('survives a client that disconnects in the middle of its body', async () => {
+    const source = new HttpPushSource();
+    await serve(source);
+    const recorder = new Recorder();
+    const worker = await runWorker({ source, handler: recorder, store: new FileWorkerStore({ path: join(dir, 'cp.json') }), flushIntervalMs: 20 });
+    const { port } = server.address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((r) => socket.once('connect', r));
+    socket.write('POST /events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n[{"id":"a",');
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    const ok = await push(JSON.stringify([{ id: 'b', v: 2 }]));
+    expect(await ok.json()).toEqual({ accepted: 1 });
+    expect(recorder.seen).toEqual([2]);
+    await worker.stop();
   });
 });
 

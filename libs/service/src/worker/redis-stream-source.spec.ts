@@ -123,3 +123,15 @@ describe('RedisStreamSource', () => {
     expect(() => new RedisStreamSource({ redis: server.url, stream: '', group: 'g', consumer: 'c' })).toThrow('RedisStreamSource stream: expected a non-empty string, got ""');
   });
 });
+
+describe('RedisStreamSource.open failures', () => {
+  it('closes both of its connections when the group cannot be created', async () => {
+    await redis.set(stream, 'not a stream');
+    const clients = async () => String(await redis.client('LIST')).trim().split('\n').length;
+    const before = await clients();
+    const source = new RedisStreamSource({ redis: server.url, stream, group: 'g', consumer: 'c' });
+    await expect(source.open()).rejects.toThrow(/WRONGTYPE/);
+    for (let i = 0; i < 40 && (await clients()) > before; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await clients()).toBe(before);
+  });
+});

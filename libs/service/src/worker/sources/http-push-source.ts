@@ -79,11 +79,21 @@ export class HttpPushSource implements EventSource {
       this.held--;
       owner?.reject(503, 'worker_stopping', 'the worker stopped before these events were applied; retry');
     }
+    // Records read but never acknowledged (the worker failed before committing them): nothing of them was
+    // committed either, so their pushes are answered the same way instead of waiting forever.
+    for (const owner of new Set(this.owners.values())) owner.reject(503, 'worker_stopping', 'the worker stopped before these events were committed; retry');
+    this.owners.clear();
+    this.held = 0;
   }
 
   /** The request handler: `app.post('/events', source.handler)` or `http.createServer(source.handler)`. */
   readonly handler = (req: IncomingMessage, res: ServerResponse): void => {
-    void this.handle(req, res);
+    // A client that disconnects mid-body makes reading it throw: answer (or drop) that request, never let the
+    // rejection escape and take the worker process down.
+    this.handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) res.destroy();
+      else send(res, 400, error('body_unreadable', `body: could not be read (${e instanceof Error ? e.message : String(e)})`, []));
+    });
   };
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

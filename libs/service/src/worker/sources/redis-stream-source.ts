@@ -69,11 +69,19 @@ export class RedisStreamSource implements EventSource {
       typeof this.options.redis === 'string' ? new Redis(this.options.redis, { lazyConnect: true }) : new Redis({ ...this.options.redis, lazyConnect: true });
     this.reader = connect();
     this.commands = connect();
-    await Promise.all([this.reader.connect(), this.commands.connect()]);
     try {
+      await Promise.all([this.reader.connect(), this.commands.connect()]);
       await this.commands.xgroup('CREATE', this.options.stream, this.options.group, this.options.startId ?? '0', 'MKSTREAM');
     } catch (error) {
-      if (!String((error as Error).message).startsWith('BUSYGROUP')) throw error;
+      if (!String((error as Error).message).startsWith('BUSYGROUP')) {
+        // The worker never starts, so nobody will call close(): drop both connections now, or ioredis keeps
+        // them (and its reconnect timers) alive and the process with them.
+        this.reader.disconnect();
+        this.commands.disconnect();
+        this.reader = undefined;
+        this.commands = undefined;
+        throw error;
+      }
     }
     this.pendingCursor = '0';
     this.nextClaimAt = Date.now() + this.claimIntervalMs;

@@ -96,7 +96,8 @@ export class FileWorkerStore implements WorkerStore<undefined> {
     }
     if (!checkpoint) return result;
     const next: CheckpointFile = { ...doc, position: checkpoint.position, state: checkpoint.state, eventsApplied: checkpoint.eventsApplied, processed: { ...doc.processed } };
-    for (const [scope, ids] of marked) next.processed[scope] = [...(doc.processed[scope] ?? []), ...ids].slice(-this.window);
+    // `slice(-0)` would keep everything: a window of 0 keeps no ids.
+    for (const [scope, ids] of marked) next.processed[scope] = this.window === 0 ? [] : [...(doc.processed[scope] ?? []), ...ids].slice(-this.window);
     next.deadLetterBytes = letters.length > 0 ? await appendDurably(this.deadLetterPath, letters) : doc.deadLetterBytes;
     await writeAtomically(this.options.path, JSON.stringify(next));
     this.doc = next;
