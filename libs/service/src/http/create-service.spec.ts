@@ -150,6 +150,16 @@ describe('createService', () => {
     });
   });
 
+  it('answers 503 (not 500) when the key store is unreachable', async () => {
+    const down = { verify: async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:5432'); } };
+    await withService({ apiKeys: down }, async (url) => {
+      const r = await call(url, '/api/demo/models/m1/train', { method: 'POST', json: { epochs: 2, lr: 0.1 }, headers: { 'x-api-key': secret } });
+      expect(r.status).toBe(503);
+      expect(r.json.error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/database not reachable/) });
+      expect(r.text).not.toMatch(/ECONNREFUSED/);
+    });
+  });
+
   it('rate-limits per client with a token bucket, answering 429 JSON with Retry-After', async () => {
     await withService({ limits: { rateLimit: { burst: 3, perSecond: 1 } } }, async (url) => {
       const statuses: number[] = [];

@@ -142,7 +142,14 @@ export function createService(options: ServiceOptions): Service {
   app.use(async (req, res, next) => {
     const st = requestState(res);
     const secret = presentedApiKey(req.headers);
-    if (st !== undefined && secret !== undefined) st.apiKey = (await verifier.verify(secret)) ?? undefined;
+    if (st !== undefined && secret !== undefined) {
+      // A database outage while checking a key is the service being unavailable (503), not a server bug (500).
+      try {
+        st.apiKey = (await verifier.verify(secret)) ?? undefined;
+      } catch {
+        throw new HttpError('unavailable', 'cannot verify the API key: database not reachable', { headers: { 'Retry-After': '5' } });
+      }
+    }
     if (limiter !== null) {
       const client = st?.apiKey !== undefined ? `key:${st.apiKey.id}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
       const d = limiter.take(client);
