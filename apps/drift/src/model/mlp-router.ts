@@ -12,6 +12,8 @@ export interface RouterActivations {
   dz2: Float64Array;
   dz1: Float64Array;
   live: Int32Array;
+  /** dz2 at the indices in `live`, packed (backward scratch too). */
+  liveGrad: Float64Array;
   liveCount: number;
 }
 
@@ -60,6 +62,9 @@ export class MlpRouter {
   private readonly gb2: Float64Array;
   private readonly gw3: Float64Array;
   private readonly gb3: Float64Array;
+  /** Forward scratch: the non-zero inputs of the layer being computed, and their indices. */
+  private readonly liveValues: Float64Array;
+  private readonly liveIndices: Int32Array;
   random: JavaRandom;
 
   constructor(o: MlpRouterOptions) {
@@ -94,45 +99,30 @@ export class MlpRouter {
     xavier(this.w2, this.h1, this.h2);
     xavier(this.w3, this.h2, this.e);
     this.adam = new Adam(total, o.lr ?? 2e-3);
+    const widest = Math.max(this.d, this.h1, this.h2);
+    this.liveValues = new Float64Array(widest);
+    this.liveIndices = new Int32Array(widest);
   }
 
   newActivations(): RouterActivations {
-    return { x: new Float64Array(this.d), h1: new Float64Array(this.h1), h2: new Float64Array(this.h2), logits: new Float64Array(this.e), dz2: new Float64Array(this.h2), dz1: new Float64Array(this.h1), live: new Int32Array(this.h2), liveCount: 0 };
+    return { x: new Float64Array(this.d), h1: new Float64Array(this.h1), h2: new Float64Array(this.h2), logits: new Float64Array(this.e), dz2: new Float64Array(this.h2), dz1: new Float64Array(this.h1), live: new Int32Array(this.h2), liveGrad: new Float64Array(this.h2), liveCount: 0 };
   }
 
   /** Logits for x into `act` (x copied in; NaN inputs enter as 0). `train` turns dropout on. */
   forward(x: ArrayLike<number>, act: RouterActivations, train = false): Float64Array {
-    const { d, h1: n1, h2: n2, e, w1, w2, w3 } = this;
+    const { d, h1: n1, h2: n2, e, w1, w2, w3, liveValues, liveIndices } = this;
     const { h1, h2, logits } = act;
     const xs = act.x;
     for (let i = 0; i < d; i++) xs[i] = x[i] === x[i] ? x[i] : 0;
-    h1.set(this.b1);
-    for (let i = 0; i < d; i++) {
-      const xi = xs[i];
-      if (xi === 0) continue;
-      const off = i * n1;
-      for (let j = 0; j < n1; j++) h1[j] += xi * w1[off + j];
-    }
+    affineOfNonZero(xs, d, w1, this.b1, n1, h1, liveValues, liveIndices);
     const keepScale = 1 / (1 - this.dropout);
     for (let j = 0; j < n1; j++) {
       if (h1[j] < 0) h1[j] = 0;
       else if (train && this.dropout > 0) h1[j] = this.random.nextDouble() < this.dropout ? 0 : h1[j] * keepScale;
     }
-    h2.set(this.b2);
-    for (let i = 0; i < n1; i++) {
-      const a = h1[i];
-      if (a === 0) continue;
-      const off = i * n2;
-      for (let j = 0; j < n2; j++) h2[j] += a * w2[off + j];
-    }
+    affineOfNonZero(h1, n1, w2, this.b2, n2, h2, liveValues, liveIndices);
     for (let j = 0; j < n2; j++) if (h2[j] < 0) h2[j] = 0;
-    logits.set(this.b3);
-    for (let i = 0; i < n2; i++) {
-      const a = h2[i];
-      if (a === 0) continue;
-      const off = i * e;
-      for (let j = 0; j < e; j++) logits[j] += a * w3[off + j];
-    }
+    affineOfNonZero(h2, n2, w3, this.b3, e, logits, liveValues, liveIndices);
     return logits;
   }
 
@@ -155,7 +145,7 @@ export class MlpRouter {
   accumulateBatch(acts: RouterActivations[], dLogits: Float64Array[], count: number, train = false): void {
     const { d, h1: n1, h2: n2, e, w2, w3, gw1, gw2, gw3, gb1, gb2, gb3 } = this;
     for (let b = 0; b < count; b++) {
-      const { h2, dz2, live } = acts[b];
+      const { h2, dz2, live, liveGrad } = acts[b];
       const dl = dLogits[b];
       for (let j = 0; j < e; j++) gb3[j] += dl[j];
       let nLive = 0;
@@ -172,30 +162,45 @@ export class MlpRouter {
           s += w3[off + j] * dl[j];
         }
         dz2[i] = s;
-        if (s !== 0) live[nLive++] = i;
+        if (s !== 0) {
+          liveGrad[nLive] = s;
+          live[nLive++] = i;
+        }
       }
       acts[b].liveCount = nLive;
       for (let j = 0; j < n2; j++) gb2[j] += dz2[j];
     }
     const scale = train && this.dropout > 0 ? 1 / (1 - this.dropout) : 1;
-    for (let i = 0; i < n1; i++) {
-      const off = i * n2;
+    // Two weight rows at a time share the loads of each live dz2 entry; every gradient element still gets its
+    // terms in instance order, and each dz1 sum in live order.
+    for (let i = 0; i < n1; i += 2) {
+      const pair = i + 1 < n1;
+      const off0 = i * n2;
+      const off1 = off0 + n2;
       for (let b = 0; b < count; b++) {
         const act = acts[b];
-        const a = act.h1[i];
-        if (a === 0) {
-          act.dz1[i] = 0;
-          continue;
+        const { h1, dz1, live, liveGrad, liveCount } = act;
+        const a0 = h1[i];
+        const a1 = pair ? h1[i + 1] : 0;
+        if (a0 !== 0 && a1 !== 0) {
+          let s0 = 0;
+          let s1 = 0;
+          for (let q = 0; q < liveCount; q++) {
+            const j = live[q];
+            const g = liveGrad[q];
+            const k0 = off0 + j;
+            const k1 = off1 + j;
+            gw2[k0] += a0 * g;
+            s0 += w2[k0] * g;
+            gw2[k1] += a1 * g;
+            s1 += w2[k1] * g;
+          }
+          dz1[i] = s0 * scale;
+          dz1[i + 1] = s1 * scale;
+        } else {
+          dz1[i] = a0 === 0 ? 0 : rowBackward(a0, off0, live, liveGrad, liveCount, w2, gw2) * scale;
+          if (pair) dz1[i + 1] = a1 === 0 ? 0 : rowBackward(a1, off1, live, liveGrad, liveCount, w2, gw2) * scale;
         }
-        const { dz2, live, liveCount } = act;
-        let s = 0;
-        for (let q = 0; q < liveCount; q++) {
-          const j = live[q];
-          const g = dz2[j];
-          gw2[off + j] += a * g;
-          s += w2[off + j] * g;
-        }
-        act.dz1[i] = s * scale;
       }
     }
     for (let b = 0; b < count; b++) {
@@ -227,6 +232,70 @@ export class MlpRouter {
     this.adam.setState(s.adam);
     this.random = JavaRandom.fromState(s.random);
   }
+}
+
+/**
+ * out[j] = bias[j] + Σ_i input[i]·w[i·nOut + j] over the non-zero inputs, added in ascending i (the order of the
+ * plain input-major loop, so results are bit-identical to it). The non-zero inputs are gathered first, then
+ * four outputs at a time keep their sums in registers while walking those inputs, instead of loading and
+ * storing every output once per input.
+ */
+function affineOfNonZero(input: Float64Array, nIn: number, w: Float64Array, bias: Float64Array, nOut: number, out: Float64Array, values: Float64Array, indices: Int32Array): void {
+  let live = 0;
+  for (let i = 0; i < nIn; i++) {
+    const v = input[i];
+    if (v === 0) continue;
+    values[live] = v;
+    indices[live++] = i * nOut;
+  }
+  let j = 0;
+  for (; j + 8 <= nOut; j += 8) {
+    let s0 = bias[j];
+    let s1 = bias[j + 1];
+    let s2 = bias[j + 2];
+    let s3 = bias[j + 3];
+    let s4 = bias[j + 4];
+    let s5 = bias[j + 5];
+    let s6 = bias[j + 6];
+    let s7 = bias[j + 7];
+    for (let k = 0; k < live; k++) {
+      const v = values[k];
+      const off = indices[k] + j;
+      s0 += v * w[off];
+      s1 += v * w[off + 1];
+      s2 += v * w[off + 2];
+      s3 += v * w[off + 3];
+      s4 += v * w[off + 4];
+      s5 += v * w[off + 5];
+      s6 += v * w[off + 6];
+      s7 += v * w[off + 7];
+    }
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
+    out[j + 4] = s4;
+    out[j + 5] = s5;
+    out[j + 6] = s6;
+    out[j + 7] = s7;
+  }
+  for (; j < nOut; j++) {
+    let s = bias[j];
+    for (let k = 0; k < live; k++) s += values[k] * w[indices[k] + j];
+    out[j] = s;
+  }
+}
+
+/** One weight row of layer 2 in the backward pass: adds a·g into its gradient, returns Σ w·g (live order). */
+function rowBackward(a: number, off: number, live: Int32Array, liveGrad: Float64Array, liveCount: number, w2: Float64Array, gw2: Float64Array): number {
+  let s = 0;
+  for (let q = 0; q < liveCount; q++) {
+    const k = off + live[q];
+    const g = liveGrad[q];
+    gw2[k] += a * g;
+    s += w2[k] * g;
+  }
+  return s;
 }
 
 /** dBCEWithLogits(z, m)/dz, averaged over `count` entries: (σ(z) − m) / count. */

@@ -95,9 +95,13 @@ describe('drift worker under kill -9', () => {
     const exitedAlone: string[] = [];
     for (let attempt = 0; attempt < 8 && midRunKills.length < 3; attempt++) {
       const child = startWorker();
-      // Let this incarnation resume and commit at least once, then kill it at a random moment.
-      await Promise.race([child.nextCommit(), child.exited]);
-      await new Promise((r) => setTimeout(r, Math.random() * 1000));
+      // Let this incarnation resume and commit once or twice, then kill it a few random milliseconds later. Kill
+      // points follow progress, not wall time, so a fast (idle) machine cannot finish the file before the kills.
+      const commitsBeforeKill = 1 + Math.floor(Math.random() * 2);
+      let exited = false;
+      void child.exited.then(() => { exited = true; });
+      while (!exited && child.commits < commitsBeforeKill) await Promise.race([child.nextCommit(), child.exited]);
+      await new Promise((r) => setTimeout(r, Math.random() * 25));
       child.proc.kill('SIGKILL');
       const code = await child.exited;
       const cp = await checkpoint();
