@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyMigrations, createApiKey, DbError, findApiKey, isUniqueViolation, listModelVersions, loadMigrations, migrationsDir, openDb,
   registerModelVersion, resolveDbConfig, revokeApiKey, setModelStatus, startPostgresServer, type Db, type DbProvider, type PostgresServer,
+  heartbeatTrainingRuns, reapOrphanedTrainingRuns,
 } from './index.js';
 import { sqliteMigrationTarget } from './migration-target-sqlite.js';
 
@@ -122,6 +123,35 @@ describe.each(['sqlite', 'postgresql'] as const)('@moe/db on %s', (provider) => 
       const list = await listModelVersions(db, 'drift', { name: 'driftmoe' });
       expect(Object.fromEntries(list.map((m) => [m.version, m.status]))).toEqual({ [a.version]: 'archived', [b.version]: 'production' });
       await expect(registerModelVersion(db, { ...base, sha256: 'nothex' })).rejects.toThrow(/'sha256' must be 64 lowercase hex characters; got 'nothex'/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('reaps running training runs whose owner stopped heartbeating, and only those', async () => {
+    const db = await freshDb(provider);
+    try {
+      const now = new Date('2026-12-03T10:00:00Z');
+      const ago = (s: number) => new Date(now.getTime() - s * 1000);
+      const run = (data: { owner?: string; heartbeatAt?: Date; startedAt?: Date; status?: string; app?: string }) =>
+        db.client.trainingRun.create({ data: { app: 'ctr', modelName: 'mmoe', params: {}, ...data } });
+      const dead = await run({ owner: 'host/41/aa', heartbeatAt: ago(120) });
+      const alive = await run({ owner: 'host/42/bb', heartbeatAt: ago(5) });
+      const legacy = await run({ startedAt: ago(3600) }); // written before heartbeats existed
+      const finished = await run({ owner: 'host/41/aa', heartbeatAt: ago(120), status: 'succeeded' });
+      const otherApp = await run({ owner: 'host/41/aa', heartbeatAt: ago(120), app: 'drift' });
+      const reaped = await reapOrphanedTrainingRuns(db, { app: 'ctr', staleAfterMs: 30_000, reaper: 'test', now });
+      expect(reaped.sort()).toEqual([dead.id, legacy.id].sort());
+      const byId = async (id: number) => db.client.trainingRun.findUniqueOrThrow({ where: { id } });
+      expect((await byId(dead.id)).status).toBe('failed');
+      expect((await byId(dead.id)).error).toMatch(/orphaned: the process running it \(host\/41\/aa\) stopped sending heartbeats .* reaped by test/);
+      expect((await byId(dead.id)).finishedAt).toEqual(now);
+      for (const r of [alive, finished, otherApp]) expect((await byId(r.id)).status).toBe(r.status);
+      // A second pass finds nothing; a heartbeat keeps a run alive.
+      expect(await reapOrphanedTrainingRuns(db, { app: 'ctr', staleAfterMs: 30_000, now })).toEqual([]);
+      expect(await heartbeatTrainingRuns(db, 'host/42/bb', new Date(now.getTime() + 60_000))).toBe(1);
+      expect(await reapOrphanedTrainingRuns(db, { app: 'ctr', staleAfterMs: 30_000, now: new Date(now.getTime() + 61_000) })).toEqual([]);
+      await expect(reapOrphanedTrainingRuns(db, { app: 'ctr', staleAfterMs: 0 })).rejects.toThrow(/staleAfterMs must be > 0, got 0/);
     } finally {
       await db.close();
     }

@@ -10,3 +10,4 @@ export type {
 export { startPostgresServer, findPostgresBinDir, type PostgresServer } from './postgres-test-server.js';
 export { createApiKey, findApiKey, hashApiKey, apiKeyScopes, touchApiKey, revokeApiKey, countActiveApiKeys, API_KEY_PREFIX, type CreatedApiKey } from './api-keys.js';
 export { registerModelVersion, listModelVersions, setModelStatus, MODEL_STATUSES, type ModelStatus, type RegisterModelVersionInput } from './model-registry.js';
+export { reapOrphanedTrainingRuns, heartbeatTrainingRuns, processOwnerToken, DEFAULT_HEARTBEAT_MS, DEFAULT_STALE_AFTER_MS, type ReapOptions } from './training-runs.js';

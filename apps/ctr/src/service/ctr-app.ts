@@ -62,6 +62,7 @@ export function createCtrApp(options: CtrServiceOptions = {}): CtrApp {
       // The suite does not pick a tensor backend; a host that already did (a test, the CLI) is respected.
       if (getBackendSelection() === undefined && !tf.engine().backendName) app.log.info((await selectBackend()).summary);
       ctx.start(app);
+      await ctx.jobs?.startMaintenance();
       await loadActiveModel(ctx, app);
     },
     async onStop() {

@@ -33,6 +33,7 @@ describe('ctr service (real SQLite registry, wasm backend)', () => {
   let app: CtrApp;
   let service: Service;
   let url = '';
+  let orphanId = 0;
   const { rows: sample, featureConfig } = generateSynthetic({ rows: 40, seed: 7, ...gen });
   const rows = sample.map(({ click: _c, ts: _t, ...r }) => r);
 
@@ -56,6 +57,8 @@ describe('ctr service (real SQLite registry, wasm backend)', () => {
     await useBackend('wasm');
     mkdirSync(dataDir);
     db = await openDb({ dataDir: join(dir, 'db') });
+    // What a kill -9 during training leaves behind: a run still `running`, its owner's heartbeat long stale.
+    orphanId = (await db.client.trainingRun.create({ data: { app: 'ctr', modelName: 'mmoe', params: {}, owner: 'gone/1/dead', heartbeatAt: new Date(Date.now() - 3_600_000) } })).id;
     app = createCtrApp({ artifactsDir: join(dir, 'models'), dataDir, maxBatch: 8, bootstrapConfig: tinyConfig, predictionLog: { sampleRate: 1, maxPerRequest: 4 } });
     service = createService({
       apps: [app.module],
@@ -73,6 +76,17 @@ describe('ctr service (real SQLite registry, wasm backend)', () => {
     await db?.close();
   });
 
+  it('reaps a training run left running by a crashed process at start-up, and heartbeats its own', async () => {
+    const orphan = await db.client.trainingRun.findUniqueOrThrow({ where: { id: orphanId } });
+    expect(orphan.status).toBe('failed');
+    expect(orphan.error).toMatch(/orphaned: the process running it \(gone\/1\/dead\) stopped sending heartbeats/);
+    expect(orphan.finishedAt).not.toBeNull();
+    const own = await db.client.trainingRun.findFirstOrThrow({ where: { app: 'ctr', NOT: { id: orphanId } } });
+    expect(own.owner).toBe(app.context.jobs?.owner);
+    expect(own.heartbeatAt).not.toBeNull();
+    expect(own.status).toBe('succeeded');
+  });
+
   it('trains, stores and registers the default model at start-up when the registry is empty', async () => {
     const models = await json<{ serving: { version: string; kind: string }; versions: { id: number; status: string; metrics: { click_auc: number; perDomainAuc: Record<string, number>; expertLoad: { rowLabels: string[] } } }[] }>(call('GET', '/models'));
     expect(models.versions).toHaveLength(1);
@@ -82,7 +96,7 @@ describe('ctr service (real SQLite registry, wasm backend)', () => {
     expect(v.metrics.click_auc).toBeGreaterThan(0.5);
     expect(Object.keys(v.metrics.perDomainAuc).length).toBeGreaterThan(0);
     expect(v.metrics.expertLoad.rowLabels).toEqual(['click']);
-    const run = await db.client.trainingRun.findFirstOrThrow({ where: { app: 'ctr' }, include: { metrics: true } });
+    const run = await db.client.trainingRun.findFirstOrThrow({ where: { app: 'ctr', NOT: { id: orphanId } }, include: { metrics: true } });
     expect(run).toMatchObject({ status: 'succeeded', modelVersionId: v.id });
     const names = new Set(run.metrics.map((m) => m.name));
     for (const n of ['train_loss', 'epoch_train_loss', 'valid_logloss', 'test_auc/click']) expect(names).toContain(n);

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { registerModelVersion, type Db, type ModelVersion, type Prisma } from '@moe/db';
+import {
+  DEFAULT_HEARTBEAT_MS, DEFAULT_STALE_AFTER_MS, heartbeatTrainingRuns, processOwnerToken, reapOrphanedTrainingRuns, registerModelVersion, type Db, type ModelVersion, type Prisma,
+} from '@moe/db';
 import type { TrainConfig } from '../train/train-config.js';
 import { artifactSha256, CTR_APP } from './model-versions.js';
 import { runTrainingInThread, type ThreadedTraining } from './run-training-in-thread.js';
@@ -18,6 +20,10 @@ export interface TrainingJobsOptions {
   /** Called with a finished run's registered version when the run was started with `activate`. */
   activate: (version: ModelVersion) => Promise<void>;
   log: (level: 'info' | 'error', message: string) => void;
+  /** How often this process stamps its running runs' heartbeat and looks for orphans (10 s). */
+  heartbeatMs?: number;
+  /** A `running` run whose heartbeat is older than this was left by a dead process and is reaped (30 s). */
+  staleAfterMs?: number;
 }
 
 /** Step-level loss is stored every this many steps (epoch-level metrics always). */
@@ -28,15 +34,54 @@ const STEP_METRIC_EVERY = 5;
  * A run is a TrainingRun row whose metric series (step loss, epoch loss, validation logloss, test AUC and
  * logloss per task) are written as it goes; a finished run's artefact is registered as a model version (with
  * per-domain AUC and expert utilisation in its metrics) and, when asked, activated. One run at a time:
- * training shares the CPU with serving.
+ * training shares the CPU with serving. Runs carry this process's owner token and a heartbeat; runs left
+ * `running` by a process that died are reaped as failed at start-up and then periodically (see @moe/db).
  */
 export class TrainingJobs {
+  /** This process, as recorded in the runs it starts. */
+  readonly owner = processOwnerToken();
   private readonly progress = new Map<number, RunProgress>();
+  private maintenance: ReturnType<typeof setInterval> | undefined;
   private running: { runId: number; thread: ThreadedTraining; done: Promise<unknown> } | undefined;
   /** Set synchronously while a run's row is being created, so two concurrent starts cannot both pass the busy check. */
   private starting = false;
 
   constructor(private readonly options: TrainingJobsOptions) {}
+
+  /**
+   * Reaps runs orphaned by a dead process (awaited, so start-up reports them), then keeps this process's
+   * heartbeat fresh and reaps again every `heartbeatMs` (a restart that came back before the dead owner's
+   * heartbeat went stale reaps it on a later tick). Returns the ids reaped now.
+   */
+  async startMaintenance(): Promise<number[]> {
+    const reaped = await this.reap();
+    if (this.maintenance === undefined) {
+      this.maintenance = setInterval(() => void this.tick(), this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+      this.maintenance.unref();
+    }
+    return reaped;
+  }
+
+  stopMaintenance(): void {
+    clearInterval(this.maintenance);
+    this.maintenance = undefined;
+  }
+
+  private async reap(): Promise<number[]> {
+    const reaped = await reapOrphanedTrainingRuns(this.options.db, { app: CTR_APP, staleAfterMs: this.options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS, reaper: this.owner });
+    for (const id of reaped) this.options.log('error', `training run ${id} was left running by a process that died; marked failed`);
+    return reaped;
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      if (this.running !== undefined) await heartbeatTrainingRuns(this.options.db, this.owner);
+      await this.reap();
+    } catch (e) {
+      // A database hiccup must not stop the service; the next tick tries again.
+      this.options.log('error', `training-run heartbeat/reaper failed: ${(e as Error).message}`);
+    }
+  }
 
   get runningRunId(): number | undefined {
     return this.running?.runId;
@@ -54,7 +99,9 @@ export class TrainingJobs {
     this.starting = true;
     let row;
     try {
-      row = await db.client.trainingRun.create({ data: { app: CTR_APP, modelName: config.model.kind, params: JSON.parse(JSON.stringify(config)) as Prisma.InputJsonValue } });
+      row = await db.client.trainingRun.create({
+        data: { app: CTR_APP, modelName: config.model.kind, params: JSON.parse(JSON.stringify(config)) as Prisma.InputJsonValue, owner: this.owner, heartbeatAt: new Date() },
+      });
     } finally {
       this.starting = false;
     }
@@ -128,6 +175,7 @@ export class TrainingJobs {
 
   /** Stops the running run (stored as cancelled) and waits until it is recorded; used on shutdown. */
   async cancel(reason: string): Promise<void> {
+    this.stopMaintenance();
     const running = this.running;
     if (!running) return;
     await running.thread.cancel(reason);

@@ -230,6 +230,11 @@ describe('drift REST service', () => {
     const restored = await call('POST', '/streams/sea-copy/restore', { json: { snapshotId } });
     expect(restored.status, JSON.stringify(restored.body)).toBe(200);
     expect(restored.body.instancesSeen).toBe(700);
+    // The windowed/kappa evaluator comes back with the snapshot instead of restarting at 0.
+    const evaluated = async (stream: string) => (await call('GET', `/streams/${stream}/status`)).body.evaluated;
+    const before = await evaluated(id);
+    expect(before.window.instances).toBe(700);
+    expect(await evaluated('sea-copy')).toEqual(before);
     for (let b = 0; b < 5; b++) {
       const batch = seaBatch(gen, 100);
       const p1 = await call('POST', `/streams/${id}/predict`, { json: { instances: rows(batch) } });
@@ -243,6 +248,7 @@ describe('drift REST service', () => {
       expect(l2.body.predictions).toEqual(l1.body.predictions);
       expect(l2.body.accuracy).toBe(l1.body.accuracy);
     }
+    expect(await evaluated('sea-copy')).toEqual(await evaluated(id));
     // Restoring over a live learner replaces it with the snapshot's state.
     expect((await call('POST', `/streams/${id}/restore`, { json: { snapshotId } })).body.instancesSeen).toBe(700);
 

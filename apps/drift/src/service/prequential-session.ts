@@ -1,4 +1,4 @@
-import { PrequentialEvaluator, type ClassificationMetrics, type Schema } from '@moe/stream';
+import { PrequentialEvaluator, type ClassificationMetrics, type PrequentialEvaluatorState, type Schema } from '@moe/stream';
 import { createLearner, isMethod, METHODS, restoreLearner, type LearnerConfig, type LearnerState, type Method } from '../model/methods.js';
 import type { StreamLearner } from '../model/stream-learner.js';
 import { AccuracyDropMonitor, type AccuracyDropState } from './accuracy-drop.js';
@@ -49,6 +49,8 @@ export interface SessionState {
   knownDetections: number;
   curve: CurvePoint[];
   usageAtLastPoint: number[];
+  /** The windowed/kappa evaluator's counts; states saved before it was kept restart that evaluator empty. */
+  evaluator?: PrequentialEvaluatorState;
 }
 
 const FNV_PRIME = 16777619;
@@ -58,11 +60,11 @@ const DETECTOR_NAME: Partial<Record<Method, string>> = { arf: 'arf-adwin', 'drif
 /**
  * One learner under prequential (test-then-train) evaluation, shared by the REST service and the worker:
  * every labelled instance is predicted, scored, then learnt; drift detections (the learner's own and the
- * accuracy-drop monitor's) come back as records to store. `getState` captures all of it except the
- * windowed/kappa evaluator, which restarts empty after a restore (its counts are not part of the state).
+ * accuracy-drop monitor's) come back as records to store. `getState` captures all of it, the windowed/kappa
+ * evaluator included, so a restored session reports and continues exactly as the saved one.
  */
 export class PrequentialSession {
-  readonly evaluator: PrequentialEvaluator;
+  private evaluatorImpl: PrequentialEvaluator;
   private readonly opts: Required<SessionOptions>;
   private monitor: AccuracyDropMonitor;
   private seenCount = 0;
@@ -79,7 +81,7 @@ export class PrequentialSession {
     options: SessionOptions,
   ) {
     this.opts = { windowSize: 1000, curveEvery: 100, maxCurvePoints: 500, dropWindow: 500, dropThreshold: 0.1, detectionCheckEvery: 100, ...options };
-    this.evaluator = new PrequentialEvaluator(learner.schema.classAttribute.values.length, this.opts.windowSize);
+    this.evaluatorImpl = new PrequentialEvaluator(learner.schema.classAttribute.values.length, this.opts.windowSize);
     this.monitor = new AccuracyDropMonitor(this.opts.dropWindow, this.opts.dropThreshold);
   }
 
@@ -100,11 +102,20 @@ export class PrequentialSession {
     s.knownDetections = state.knownDetections;
     s.curvePoints.push(...state.curve);
     s.usageAtLastPoint = [...state.usageAtLastPoint];
+    if (state.evaluator !== undefined) {
+      if (state.evaluator.windowSize !== s.opts.windowSize) throw new RangeError(`state.evaluator.windowSize: the session uses windows of ${s.opts.windowSize}, the state has ${state.evaluator.windowSize}`);
+      s.evaluatorImpl = PrequentialEvaluator.fromState(state.evaluator);
+    }
     return s;
   }
 
   get schema(): Schema {
     return this.learner.schema;
+  }
+
+  /** Cumulative and windowed accuracy/kappa of the predictions made so far. */
+  get evaluator(): PrequentialEvaluator {
+    return this.evaluatorImpl;
   }
 
   get seen(): number {
@@ -132,7 +143,7 @@ export class PrequentialSession {
   testThenTrain(x: Float64Array, y: number): number {
     // Same array for predict and learn: the learner reuses the forward pass made for the prediction.
     const prediction = this.learner.predict(x);
-    this.evaluator.add(y, prediction);
+    this.evaluatorImpl.add(y, prediction);
     this.learner.learn(x, y);
     this.seenCount++;
     const right = prediction === y;
@@ -156,7 +167,7 @@ export class PrequentialSession {
   }
 
   metrics(): { cumulative: ClassificationMetrics; window: ClassificationMetrics } {
-    return { cumulative: this.evaluator.cumulative(), window: this.evaluator.windowed() };
+    return { cumulative: this.evaluatorImpl.cumulative(), window: this.evaluatorImpl.windowed() };
   }
 
   getState(): SessionState {
@@ -175,6 +186,7 @@ export class PrequentialSession {
       knownDetections: this.knownDetections,
       curve: this.curvePoints.map((p) => ({ ...p, expertShare: [...p.expertShare] })),
       usageAtLastPoint: [...this.usageAtLastPoint],
+      evaluator: this.evaluatorImpl.getState(),
     };
   }
 

@@ -93,7 +93,7 @@ export function streamRoutes(ctx: DriftContext): RouteDefinition[] {
         return {
           ...summary(live),
           schema: schemaToJson(s.schema),
-          // The evaluator restarts with a restored learner; `instancesSeen` counts the learner's whole life.
+          // A restored session carries its evaluator, so these continue across snapshot/restore.
           evaluated: { cumulative, window },
           expertUsage: { counts: stats.expertUsage, share: stats.expertUsage.map((u) => (totalUsage > 0 ? u / totalUsage : 0)) },
           driftDetections: { count: stats.driftDetections, positions: stats.driftPositions.slice(-50), recent: live.recentDrift },

@@ -13,6 +13,28 @@ export interface ClassificationMetrics {
   kappaT: number;
 }
 
+/** Everything a PrequentialEvaluator counts, JSON-compatible: restoring it resumes the metrics exactly. */
+export interface PrequentialEvaluatorState {
+  numClasses: number;
+  windowSize: number;
+  lastLabel: number;
+  head: number;
+  total: CountsState;
+  window: CountsState;
+  ringY: number[];
+  ringPred: number[];
+  ringNoChange: number[];
+}
+
+interface CountsState {
+  n: number;
+  correct: number;
+  noChangeCorrect: number;
+  majorityCorrect: number;
+  predicted: number[];
+  actual: number[];
+}
+
 class Counts {
   n = 0;
   correct = 0;
@@ -23,6 +45,20 @@ class Counts {
   constructor(k: number) {
     this.predicted = new Float64Array(k);
     this.actual = new Float64Array(k);
+  }
+  state(): CountsState {
+    return { n: this.n, correct: this.correct, noChangeCorrect: this.noChangeCorrect, majorityCorrect: this.majorityCorrect, predicted: Array.from(this.predicted), actual: Array.from(this.actual) };
+  }
+  load(s: CountsState, what: string): void {
+    if (s?.predicted?.length !== this.predicted.length || s.actual?.length !== this.actual.length) {
+      throw new RangeError(`PrequentialEvaluator state.${what}: expected per-class counts of length ${this.predicted.length}, got ${s?.predicted?.length}/${s?.actual?.length}`);
+    }
+    for (const k of ['n', 'correct', 'noChangeCorrect', 'majorityCorrect'] as const) {
+      if (!Number.isInteger(s[k]) || s[k] < 0) throw new RangeError(`PrequentialEvaluator state.${what}.${k}: expected a non-negative integer, got ${s[k]}`);
+      this[k] = s[k];
+    }
+    this.predicted.set(s.predicted);
+    this.actual.set(s.actual);
   }
   metrics(majorityCorrect: number): ClassificationMetrics {
     const n = this.n;
@@ -100,6 +136,40 @@ export class PrequentialEvaluator {
 
   get instances(): number {
     return this.total.n;
+  }
+
+  /** The counts and the window's ring buffer, so that a snapshot restores windowed metrics too. */
+  getState(): PrequentialEvaluatorState {
+    return {
+      numClasses: this.numClasses,
+      windowSize: this.windowSize,
+      lastLabel: this.lastLabel,
+      head: this.head,
+      total: this.total.state(),
+      window: this.window.state(),
+      ringY: Array.from(this.ringY),
+      ringPred: Array.from(this.ringPred),
+      ringNoChange: Array.from(this.ringNoChange),
+    };
+  }
+
+  /** Rebuilds an evaluator from `getState()`; it then reports and continues exactly as the saved one. */
+  static fromState(s: PrequentialEvaluatorState): PrequentialEvaluator {
+    const e = new PrequentialEvaluator(s?.numClasses, s?.windowSize);
+    const ringLength = (r: unknown): number => (Array.isArray(r) ? r.length : -1);
+    for (const k of ['ringY', 'ringPred', 'ringNoChange'] as const) {
+      if (ringLength(s[k]) !== e.windowSize) throw new RangeError(`PrequentialEvaluator state.${k}: expected ${e.windowSize} entries, got ${ringLength(s[k])}`);
+    }
+    if (!Number.isInteger(s.head) || s.head < 0 || s.head >= e.windowSize) throw new RangeError(`PrequentialEvaluator state.head: expected an integer 0..${e.windowSize - 1}, got ${s.head}`);
+    if (!Number.isInteger(s.lastLabel) || s.lastLabel < 0 || s.lastLabel >= e.numClasses) throw new RangeError(`PrequentialEvaluator state.lastLabel: expected a class index 0..${e.numClasses - 1}, got ${s.lastLabel}`);
+    e.total.load(s.total, 'total');
+    e.window.load(s.window, 'window');
+    e.ringY.set(s.ringY);
+    e.ringPred.set(s.ringPred);
+    e.ringNoChange.set(s.ringNoChange);
+    e.head = s.head;
+    e.lastLabel = s.lastLabel;
+    return e;
   }
 
   cumulative(): ClassificationMetrics {

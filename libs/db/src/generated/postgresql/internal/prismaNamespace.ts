@@ -1230,6 +1230,8 @@ export const TrainingRunScalarFieldEnum = {
   error: 'error',
   startedAt: 'startedAt',
   finishedAt: 'finishedAt',
+  owner: 'owner',
+  heartbeatAt: 'heartbeatAt',
   modelVersionId: 'modelVersionId'
 } as const
 

@@ -44,6 +44,8 @@ export type TrainingRunMinAggregateOutputType = {
   error: string | null
   startedAt: Date | null
   finishedAt: Date | null
+  owner: string | null
+  heartbeatAt: Date | null
   modelVersionId: number | null
 }
 
@@ -55,6 +57,8 @@ export type TrainingRunMaxAggregateOutputType = {
   error: string | null
   startedAt: Date | null
   finishedAt: Date | null
+  owner: string | null
+  heartbeatAt: Date | null
   modelVersionId: number | null
 }
 
@@ -67,6 +71,8 @@ export type TrainingRunCountAggregateOutputType = {
   error: number
   startedAt: number
   finishedAt: number
+  owner: number
+  heartbeatAt: number
   modelVersionId: number
   _all: number
 }
@@ -90,6 +96,8 @@ export type TrainingRunMinAggregateInputType = {
   error?: true
   startedAt?: true
   finishedAt?: true
+  owner?: true
+  heartbeatAt?: true
   modelVersionId?: true
 }
 
@@ -101,6 +109,8 @@ export type TrainingRunMaxAggregateInputType = {
   error?: true
   startedAt?: true
   finishedAt?: true
+  owner?: true
+  heartbeatAt?: true
   modelVersionId?: true
 }
 
@@ -113,6 +123,8 @@ export type TrainingRunCountAggregateInputType = {
   error?: true
   startedAt?: true
   finishedAt?: true
+  owner?: true
+  heartbeatAt?: true
   modelVersionId?: true
   _all?: true
 }
@@ -212,6 +224,8 @@ export type TrainingRunGroupByOutputType = {
   error: string | null
   startedAt: Date
   finishedAt: Date | null
+  owner: string | null
+  heartbeatAt: Date | null
   modelVersionId: number | null
   _count: TrainingRunCountAggregateOutputType | null
   _avg: TrainingRunAvgAggregateOutputType | null
@@ -247,6 +261,8 @@ export type TrainingRunWhereInput = {
   error?: Prisma.StringNullableFilter<"TrainingRun"> | string | null
   startedAt?: Prisma.DateTimeFilter<"TrainingRun"> | Date | string
   finishedAt?: Prisma.DateTimeNullableFilter<"TrainingRun"> | Date | string | null
+  owner?: Prisma.StringNullableFilter<"TrainingRun"> | string | null
+  heartbeatAt?: Prisma.DateTimeNullableFilter<"TrainingRun"> | Date | string | null
   modelVersionId?: Prisma.IntNullableFilter<"TrainingRun"> | number | null
   modelVersion?: Prisma.XOR<Prisma.ModelVersionNullableScalarRelationFilter, Prisma.ModelVersionWhereInput> | null
   metrics?: Prisma.TrainingMetricListRelationFilter
@@ -261,6 +277,8 @@ export type TrainingRunOrderByWithRelationInput = {
   error?: Prisma.SortOrderInput | Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  owner?: Prisma.SortOrderInput | Prisma.SortOrder
+  heartbeatAt?: Prisma.SortOrderInput | Prisma.SortOrder
   modelVersionId?: Prisma.SortOrderInput | Prisma.SortOrder
   modelVersion?: Prisma.ModelVersionOrderByWithRelationInput
   metrics?: Prisma.TrainingMetricOrderByRelationAggregateInput
@@ -278,6 +296,8 @@ export type TrainingRunWhereUniqueInput = Prisma.AtLeast<{
   error?: Prisma.StringNullableFilter<"TrainingRun"> | string | null
   startedAt?: Prisma.DateTimeFilter<"TrainingRun"> | Date | string
   finishedAt?: Prisma.DateTimeNullableFilter<"TrainingRun"> | Date | string | null
+  owner?: Prisma.StringNullableFilter<"TrainingRun"> | string | null
+  heartbeatAt?: Prisma.DateTimeNullableFilter<"TrainingRun"> | Date | string | null
   modelVersionId?: Prisma.IntNullableFilter<"TrainingRun"> | number | null
   modelVersion?: Prisma.XOR<Prisma.ModelVersionNullableScalarRelationFilter, Prisma.ModelVersionWhereInput> | null
   metrics?: Prisma.TrainingMetricListRelationFilter
@@ -292,6 +312,8 @@ export type TrainingRunOrderByWithAggregationInput = {
   error?: Prisma.SortOrderInput | Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  owner?: Prisma.SortOrderInput | Prisma.SortOrder
+  heartbeatAt?: Prisma.SortOrderInput | Prisma.SortOrder
   modelVersionId?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.TrainingRunCountOrderByAggregateInput
   _avg?: Prisma.TrainingRunAvgOrderByAggregateInput
@@ -312,6 +334,8 @@ export type TrainingRunScalarWhereWithAggregatesInput = {
   error?: Prisma.StringNullableWithAggregatesFilter<"TrainingRun"> | string | null
   startedAt?: Prisma.DateTimeWithAggregatesFilter<"TrainingRun"> | Date | string
   finishedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"TrainingRun"> | Date | string | null
+  owner?: Prisma.StringNullableWithAggregatesFilter<"TrainingRun"> | string | null
+  heartbeatAt?: Prisma.DateTimeNullableWithAggregatesFilter<"TrainingRun"> | Date | string | null
   modelVersionId?: Prisma.IntNullableWithAggregatesFilter<"TrainingRun"> | number | null
 }
 
@@ -323,6 +347,8 @@ export type TrainingRunCreateInput = {
   error?: string | null
   startedAt?: Date | string
   finishedAt?: Date | string | null
+  owner?: string | null
+  heartbeatAt?: Date | string | null
   modelVersion?: Prisma.ModelVersionCreateNestedOneWithoutTrainingRunsInput
   metrics?: Prisma.TrainingMetricCreateNestedManyWithoutRunInput
 }
@@ -336,6 +362,8 @@ export type TrainingRunUncheckedCreateInput = {
   error?: string | null
   startedAt?: Date | string
   finishedAt?: Date | string | null
+  owner?: string | null
+  heartbeatAt?: Date | string | null
   modelVersionId?: number | null
   metrics?: Prisma.TrainingMetricUncheckedCreateNestedManyWithoutRunInput
 }
@@ -348,6 +376,8 @@ export type TrainingRunUpdateInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   modelVersion?: Prisma.ModelVersionUpdateOneWithoutTrainingRunsNestedInput
   metrics?: Prisma.TrainingMetricUpdateManyWithoutRunNestedInput
 }
@@ -361,6 +391,8 @@ export type TrainingRunUncheckedUpdateInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   modelVersionId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   metrics?: Prisma.TrainingMetricUncheckedUpdateManyWithoutRunNestedInput
 }
@@ -374,6 +406,8 @@ export type TrainingRunCreateManyInput = {
   error?: string | null
   startedAt?: Date | string
   finishedAt?: Date | string | null
+  owner?: string | null
+  heartbeatAt?: Date | string | null
   modelVersionId?: number | null
 }
 
@@ -385,6 +419,8 @@ export type TrainingRunUpdateManyMutationInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 export type TrainingRunUncheckedUpdateManyInput = {
@@ -396,6 +432,8 @@ export type TrainingRunUncheckedUpdateManyInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   modelVersionId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
 }
 
@@ -418,6 +456,8 @@ export type TrainingRunCountOrderByAggregateInput = {
   error?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
+  owner?: Prisma.SortOrder
+  heartbeatAt?: Prisma.SortOrder
   modelVersionId?: Prisma.SortOrder
 }
 
@@ -434,6 +474,8 @@ export type TrainingRunMaxOrderByAggregateInput = {
   error?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
+  owner?: Prisma.SortOrder
+  heartbeatAt?: Prisma.SortOrder
   modelVersionId?: Prisma.SortOrder
 }
 
@@ -445,6 +487,8 @@ export type TrainingRunMinOrderByAggregateInput = {
   error?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   finishedAt?: Prisma.SortOrder
+  owner?: Prisma.SortOrder
+  heartbeatAt?: Prisma.SortOrder
   modelVersionId?: Prisma.SortOrder
 }
 
@@ -538,6 +582,8 @@ export type TrainingRunCreateWithoutModelVersionInput = {
   error?: string | null
   startedAt?: Date | string
   finishedAt?: Date | string | null
+  owner?: string | null
+  heartbeatAt?: Date | string | null
   metrics?: Prisma.TrainingMetricCreateNestedManyWithoutRunInput
 }
 
@@ -550,6 +596,8 @@ export type TrainingRunUncheckedCreateWithoutModelVersionInput = {
   error?: string | null
   startedAt?: Date | string
   finishedAt?: Date | string | null
+  owner?: string | null
+  heartbeatAt?: Date | string | null
   metrics?: Prisma.TrainingMetricUncheckedCreateNestedManyWithoutRunInput
 }
 
@@ -591,6 +639,8 @@ export type TrainingRunScalarWhereInput = {
   error?: Prisma.StringNullableFilter<"TrainingRun"> | string | null
   startedAt?: Prisma.DateTimeFilter<"TrainingRun"> | Date | string
   finishedAt?: Prisma.DateTimeNullableFilter<"TrainingRun"> | Date | string | null
+  owner?: Prisma.StringNullableFilter<"TrainingRun"> | string | null
+  heartbeatAt?: Prisma.DateTimeNullableFilter<"TrainingRun"> | Date | string | null
   modelVersionId?: Prisma.IntNullableFilter<"TrainingRun"> | number | null
 }
 
@@ -602,6 +652,8 @@ export type TrainingRunCreateWithoutMetricsInput = {
   error?: string | null
   startedAt?: Date | string
   finishedAt?: Date | string | null
+  owner?: string | null
+  heartbeatAt?: Date | string | null
   modelVersion?: Prisma.ModelVersionCreateNestedOneWithoutTrainingRunsInput
 }
 
@@ -614,6 +666,8 @@ export type TrainingRunUncheckedCreateWithoutMetricsInput = {
   error?: string | null
   startedAt?: Date | string
   finishedAt?: Date | string | null
+  owner?: string | null
+  heartbeatAt?: Date | string | null
   modelVersionId?: number | null
 }
 
@@ -641,6 +695,8 @@ export type TrainingRunUpdateWithoutMetricsInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   modelVersion?: Prisma.ModelVersionUpdateOneWithoutTrainingRunsNestedInput
 }
 
@@ -653,6 +709,8 @@ export type TrainingRunUncheckedUpdateWithoutMetricsInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   modelVersionId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
 }
 
@@ -665,6 +723,8 @@ export type TrainingRunCreateManyModelVersionInput = {
   error?: string | null
   startedAt?: Date | string
   finishedAt?: Date | string | null
+  owner?: string | null
+  heartbeatAt?: Date | string | null
 }
 
 export type TrainingRunUpdateWithoutModelVersionInput = {
@@ -675,6 +735,8 @@ export type TrainingRunUpdateWithoutModelVersionInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   metrics?: Prisma.TrainingMetricUpdateManyWithoutRunNestedInput
 }
 
@@ -687,6 +749,8 @@ export type TrainingRunUncheckedUpdateWithoutModelVersionInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   metrics?: Prisma.TrainingMetricUncheckedUpdateManyWithoutRunNestedInput
 }
 
@@ -699,6 +763,8 @@ export type TrainingRunUncheckedUpdateManyWithoutModelVersionInput = {
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   finishedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  owner?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
 }
 
 
@@ -741,6 +807,8 @@ export type TrainingRunSelect<ExtArgs extends runtime.Types.Extensions.InternalA
   error?: boolean
   startedAt?: boolean
   finishedAt?: boolean
+  owner?: boolean
+  heartbeatAt?: boolean
   modelVersionId?: boolean
   modelVersion?: boolean | Prisma.TrainingRun$modelVersionArgs<ExtArgs>
   metrics?: boolean | Prisma.TrainingRun$metricsArgs<ExtArgs>
@@ -756,6 +824,8 @@ export type TrainingRunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.E
   error?: boolean
   startedAt?: boolean
   finishedAt?: boolean
+  owner?: boolean
+  heartbeatAt?: boolean
   modelVersionId?: boolean
   modelVersion?: boolean | Prisma.TrainingRun$modelVersionArgs<ExtArgs>
 }, ExtArgs["result"]["trainingRun"]>
@@ -769,6 +839,8 @@ export type TrainingRunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.E
   error?: boolean
   startedAt?: boolean
   finishedAt?: boolean
+  owner?: boolean
+  heartbeatAt?: boolean
   modelVersionId?: boolean
   modelVersion?: boolean | Prisma.TrainingRun$modelVersionArgs<ExtArgs>
 }, ExtArgs["result"]["trainingRun"]>
@@ -782,10 +854,12 @@ export type TrainingRunSelectScalar = {
   error?: boolean
   startedAt?: boolean
   finishedAt?: boolean
+  owner?: boolean
+  heartbeatAt?: boolean
   modelVersionId?: boolean
 }
 
-export type TrainingRunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "app" | "modelName" | "params" | "status" | "error" | "startedAt" | "finishedAt" | "modelVersionId", ExtArgs["result"]["trainingRun"]>
+export type TrainingRunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "app" | "modelName" | "params" | "status" | "error" | "startedAt" | "finishedAt" | "owner" | "heartbeatAt" | "modelVersionId", ExtArgs["result"]["trainingRun"]>
 export type TrainingRunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   modelVersion?: boolean | Prisma.TrainingRun$modelVersionArgs<ExtArgs>
   metrics?: boolean | Prisma.TrainingRun$metricsArgs<ExtArgs>
@@ -819,6 +893,12 @@ export type $TrainingRunPayload<ExtArgs extends runtime.Types.Extensions.Interna
     error: string | null
     startedAt: Date
     finishedAt: Date | null
+    /**
+     * Which process runs it (random token per process) and when that process last said it is alive: a
+     * `running` row whose heartbeat is stale was left by a process that died, and is reaped as failed.
+     */
+    owner: string | null
+    heartbeatAt: Date | null
     modelVersionId: number | null
   }, ExtArgs["result"]["trainingRun"]>
   composites: {}
@@ -1253,6 +1333,8 @@ export interface TrainingRunFieldRefs {
   readonly error: Prisma.FieldRef<"TrainingRun", 'String'>
   readonly startedAt: Prisma.FieldRef<"TrainingRun", 'DateTime'>
   readonly finishedAt: Prisma.FieldRef<"TrainingRun", 'DateTime'>
+  readonly owner: Prisma.FieldRef<"TrainingRun", 'String'>
+  readonly heartbeatAt: Prisma.FieldRef<"TrainingRun", 'DateTime'>
   readonly modelVersionId: Prisma.FieldRef<"TrainingRun", 'Int'>
 }
     

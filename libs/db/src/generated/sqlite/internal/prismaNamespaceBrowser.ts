@@ -101,6 +101,8 @@ export const TrainingRunScalarFieldEnum = {
   error: 'error',
   startedAt: 'startedAt',
   finishedAt: 'finishedAt',
+  owner: 'owner',
+  heartbeatAt: 'heartbeatAt',
   modelVersionId: 'modelVersionId'
 } as const
 
