@@ -14,5 +14,6 @@ if (!name || !available.includes(name)) {
 const mod = (await import(join(suitesDir, `${name}.ts`))) as { default: BenchSuite };
 const quick = args.includes('--quick');
 const report = await mod.default({ args, quick, log: (m) => process.stderr.write(`[bench ${name}] ${m}\n`) });
-publish(name, `npm run bench -- ${[name, ...args].join(' ')}`, report);
-process.stderr.write(`[bench ${name}] wrote bench/results/${name}.json and BENCHMARKS.md\n`);
+const section = report.section ?? name;
+publish(section, `npm run bench -- ${[name, ...args].join(' ')}`, report);
+process.stderr.write(`[bench ${name}] wrote bench/results/${section}.json and BENCHMARKS.md\n`);

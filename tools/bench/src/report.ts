@@ -11,6 +11,8 @@ export interface BenchReport {
   results: unknown;
   /** Markdown (tables, notes) placed under the suite's heading in BENCHMARKS.md. */
   markdown: string;
+  /** Publish under this name instead of the suite's (a variant run that must not replace the main table). */
+  section?: string;
 }
 
 export interface BenchContext {

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readArff, readCsv, type Instance, type InstanceStream, type Schema } from '@moe/stream';
 import { isPaperStream, paperStream, TASK_OUTPUTS } from './paper-streams.js';
+import type { StreamKnobs } from './stream-knobs.js';
 
 export interface OpenedSource {
   name: string;
@@ -16,7 +17,7 @@ async function* textChunks(path: string): AsyncGenerator<string> {
 }
 
 /** A paper stream by name (`sea_a`…) with its seed, or an ARFF/CSV file streamed from disk. */
-export async function openSource(spec: { stream?: string; arff?: string; csv?: string; seed: number; classAttribute?: string }): Promise<OpenedSource> {
+export async function openSource(spec: { stream?: string; arff?: string; csv?: string; seed: number; classAttribute?: string; knobs?: StreamKnobs }): Promise<OpenedSource> {
   if (spec.arff) {
     const { schema, instances } = await readArff(textChunks(spec.arff), { classAttribute: spec.classAttribute });
     return { name: spec.arff, schema, source: instances, finite: true };
@@ -29,6 +30,6 @@ export async function openSource(spec: { stream?: string; arff?: string; csv?: s
   const alias: Record<string, string> = { sea: 'sea_a', led: 'led_a', rbf: 'rbf_m' };
   const resolved = alias[name] ?? name;
   if (!isPaperStream(resolved)) throw new RangeError(`stream: expected one of sea, led, rbf, led_a, led_g, sea_a, sea_g, rbf_m, rbf_f (or --arff/--csv), got '${name}'`);
-  const s = paperStream(resolved, spec.seed);
+  const s = paperStream(resolved, spec.seed, spec.knobs);
   return { name: resolved, schema: s.schema, source: s, finite: false, taskOutputs: TASK_OUTPUTS[resolved] };
 }

@@ -1,4 +1,5 @@
 import { chainDrifts, LedGenerator, RandomRbfGenerator, SeaGenerator, type InstanceStream } from '@moe/stream';
+import type { StreamKnobs } from './stream-knobs.js';
 
 /** The DriftMoE paper's synthetic streams (drift.md §2.1), built as CapyMOA 0.10 builds them. */
 export const PAPER_STREAMS = ['led_a', 'led_g', 'sea_a', 'sea_g', 'rbf_m', 'rbf_f'] as const;
@@ -16,18 +17,28 @@ export function isPaperStream(name: string): name is PaperStream {
 
 /**
  * `seed` is every concept's instance seed (and RBF's model seed); every drift uses MOA's default seed 1.
- * Drift positions are sigmoid centres (MOA `-p`), as CapyMOA 0.10 passes them.
+ * Drift positions are sigmoid centres (MOA `-p`), as CapyMOA 0.10 passes them. `knobs` (default none: the
+ * paper's streams) change generator settings for held-out evaluations.
  */
-export function paperStream(name: PaperStream, seed: number): InstanceStream {
+export function paperStream(name: PaperStream, seed: number, knobs: StreamKnobs = {}): InstanceStream {
+  const s = seed + (knobs.streamSeedOffset ?? 0);
+  const drifts = (base: { position: number; width: number }[]) => base.map((d) => ({ position: d.position, width: knobs.driftWidth ?? d.width }));
+  const noise = knobs.noise !== undefined ? { noisePercentage: knobs.noise } : {};
   switch (name) {
     case 'led_a':
     case 'led_g':
-      return chainDrifts([1, 3, 5, 7].map((d) => new LedGenerator({ instanceRandomSeed: seed, numberAttributesDrift: d })), name === 'led_a' ? ABRUPT : GRADUAL);
+      return chainDrifts([1, 3, 5, 7].map((d) => new LedGenerator({ instanceRandomSeed: s, numberAttributesDrift: d, ...noise })), drifts(name === 'led_a' ? ABRUPT : GRADUAL), knobs.driftSeed ?? 1);
     case 'sea_a':
     case 'sea_g':
-      return chainDrifts([1, 2, 4, 1].map((f) => new SeaGenerator({ function: f, instanceRandomSeed: seed })), name === 'sea_a' ? ABRUPT : GRADUAL);
+      return chainDrifts([1, 2, 4, 1].map((f) => new SeaGenerator({ function: f, instanceRandomSeed: s, ...noise })), drifts(name === 'sea_a' ? ABRUPT : GRADUAL), knobs.driftSeed ?? 1);
     case 'rbf_m':
     case 'rbf_f':
-      return new RandomRbfGenerator({ modelRandomSeed: seed, instanceRandomSeed: seed, numDriftCentroids: 50, speedChange: name === 'rbf_m' ? 1e-4 : 1e-3 });
+      return new RandomRbfGenerator({
+        modelRandomSeed: s,
+        instanceRandomSeed: s,
+        numCentroids: knobs.centroids ?? 50,
+        numDriftCentroids: knobs.driftCentroids ?? 50,
+        speedChange: knobs.speed ?? (name === 'rbf_m' ? 1e-4 : 1e-3),
+      });
   }
 }
