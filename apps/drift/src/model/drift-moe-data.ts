@@ -13,6 +13,16 @@ export interface DriftMoeDataOptions {
   seed?: number;
   hidden1?: number;
   hidden2?: number;
+  /**
+   * Fidelity switches (all off = the port as it stands). They exist to measure, one at a time, what could
+   * separate our numbers from the authors' torch runs (see the drift-gap bench): router arithmetic at float32
+   * (torch's dtype), expert votes rounded to float32 before argmax and the correctness mask (the authors build
+   * `torch.tensor(votes, dtype=float32)`), and the router's dropout active while routing (the authors'
+   * cross-validated prequential path never calls `router.eval()`).
+   */
+  float32Router?: boolean;
+  float32Votes?: boolean;
+  routerDropout?: boolean;
 }
 
 /**
@@ -46,13 +56,16 @@ export class DriftMoeData implements StreamLearner {
   ) {
     const o = options;
     // Only the known keys: subclasses pass their own options through here too.
-    this.options = { experts: o.experts ?? 12, topK: o.topK ?? 3, batchSize: o.batchSize ?? 256, lr: o.lr ?? 2e-3, seed: o.seed ?? 1, hidden1: o.hidden1 ?? 256, hidden2: o.hidden2 ?? 128 };
+    this.options = {
+      experts: o.experts ?? 12, topK: o.topK ?? 3, batchSize: o.batchSize ?? 256, lr: o.lr ?? 2e-3, seed: o.seed ?? 1, hidden1: o.hidden1 ?? 256, hidden2: o.hidden2 ?? 128,
+      float32Router: o.float32Router ?? false, float32Votes: o.float32Votes ?? false, routerDropout: o.routerDropout ?? false,
+    };
     const { experts: n, topK, batchSize } = this.options;
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`DriftMoeData.experts: expected a positive integer, got ${n}`);
     if (!Number.isInteger(topK) || topK < 1 || topK > n) throw new RangeError(`DriftMoeData.topK: expected an integer 1..${n}, got ${topK}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`DriftMoeData.batchSize: expected a positive integer, got ${batchSize}`);
     this.numClasses = schema.classAttribute.values.length;
-    this.router = new MlpRouter({ inputs: schema.attributes.length, outputs: n, hidden1: this.options.hidden1, hidden2: this.options.hidden2, lr: this.options.lr, seed: this.options.seed });
+    this.router = new MlpRouter({ inputs: schema.attributes.length, outputs: n, hidden1: this.options.hidden1, hidden2: this.options.hidden2, lr: this.options.lr, seed: this.options.seed, float32: this.options.float32Router });
     this.experts = Array.from({ length: n }, (_, i) => new HoeffdingTree(schema, { ...expertOptions, randomSeed: this.options.seed + i }));
     this.batch = Array.from({ length: batchSize }, () => this.router.newActivations());
     this.batchGrads = Array.from({ length: batchSize }, () => new Float64Array(n));
@@ -69,10 +82,12 @@ export class DriftMoeData implements StreamLearner {
 
   private forward(x: Float64Array): RouterActivations {
     const act = this.batch[this.batchFill];
-    this.router.forward(this.routerInput(x), act);
+    this.router.forward(this.routerInput(x), act, this.options.routerDropout);
     for (let e = 0; e < this.experts.length; e++) {
-      this.experts[e].predictVotesInto(x, this.votes[e]);
-      this.expertPred[e] = argmax(this.votes[e]);
+      const v = this.votes[e];
+      this.experts[e].predictVotesInto(x, v);
+      if (this.options.float32Votes) for (let c = 0; c < v.length; c++) v[c] = Math.fround(v[c]);
+      this.expertPred[e] = argmax(v);
     }
     return act;
   }
@@ -119,7 +134,7 @@ export class DriftMoeData implements StreamLearner {
     this.batchFill++;
     if (this.batchFill === this.options.batchSize) {
       this.router.zeroGrad();
-      this.router.accumulateBatch(this.batch, this.batchGrads, this.batchFill);
+      this.router.accumulateBatch(this.batch, this.batchGrads, this.batchFill, this.options.routerDropout);
       this.router.step();
       this.batchFill = 0;
     }

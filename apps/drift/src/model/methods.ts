@@ -1,5 +1,5 @@
 import type { ArfState, Schema, TreeState } from '@moe/stream';
-import { DriftMoeData, type DriftMoeDataState } from './drift-moe-data.js';
+import { DriftMoeData, type DriftMoeDataOptions, type DriftMoeDataState } from './drift-moe-data.js';
 import { DriftMoePlus, type DriftMoePlusState } from './drift-moe-plus.js';
 import { DriftMoeTask, type DriftMoeTaskState } from './drift-moe-task.js';
 import { ArfLearner, HoeffdingTreeLearner } from './single-models.js';
@@ -14,6 +14,8 @@ export interface LearnerConfig {
   taskOutputs?: number;
   /** ARF ensemble size (100). */
   arfSize?: number;
+  /** MoE-Data fidelity switches (see DriftMoeDataOptions); default all off. */
+  fidelity?: Pick<DriftMoeDataOptions, 'float32Router' | 'float32Votes' | 'routerDropout'>;
 }
 
 export function isMethod(name: string): name is Method {
@@ -24,7 +26,7 @@ export function createLearner(method: string, schema: Schema, config: LearnerCon
   const seed = config.seed ?? 1;
   switch (method) {
     case 'driftmoe-data':
-      return new DriftMoeData(schema, { seed });
+      return new DriftMoeData(schema, { seed, ...config.fidelity });
     case 'driftmoe-task':
       return new DriftMoeTask(schema, { seed, outputs: config.taskOutputs });
     case 'driftmoe-plus':

@@ -26,6 +26,12 @@ export interface MlpRouterOptions {
   dropout?: number;
   lr?: number;
   seed?: number;
+  /**
+   * Keep parameters, Adam moments and activations at float32 precision (rounded after every layer and every
+   * step), as torch's float32 tensors hold them. Default float64. A fidelity switch for measuring how much
+   * of a gap to the authors' numbers is numeric precision.
+   */
+  float32?: boolean;
 }
 
 export interface MlpRouterState {
@@ -46,6 +52,7 @@ export class MlpRouter {
   readonly h2: number;
   readonly e: number;
   readonly dropout: number;
+  readonly float32: boolean;
   /** All parameters, one flat array (views below), so Adam is one loop. */
   readonly params: Float64Array;
   readonly grads: Float64Array;
@@ -73,6 +80,7 @@ export class MlpRouter {
     this.h2 = o.hidden2 ?? 128;
     this.e = o.outputs;
     this.dropout = o.dropout ?? 0.2;
+    this.float32 = o.float32 ?? false;
     for (const [k, v] of [['inputs', this.d], ['outputs', this.e], ['hidden1', this.h1], ['hidden2', this.h2]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`MlpRouter.${k}: expected a positive integer, got ${v}`);
     }
@@ -98,6 +106,7 @@ export class MlpRouter {
     xavier(this.w1, this.d, this.h1);
     xavier(this.w2, this.h1, this.h2);
     xavier(this.w3, this.h2, this.e);
+    if (this.float32) roundToFloat32(this.params);
     this.adam = new Adam(total, o.lr ?? 2e-3);
     const widest = Math.max(this.d, this.h1, this.h2);
     this.liveValues = new Float64Array(widest);
@@ -114,15 +123,20 @@ export class MlpRouter {
     const { h1, h2, logits } = act;
     const xs = act.x;
     for (let i = 0; i < d; i++) xs[i] = x[i] === x[i] ? x[i] : 0;
+    if (this.float32) roundToFloat32(xs);
     affineOfNonZero(xs, d, w1, this.b1, n1, h1, liveValues, liveIndices);
+    if (this.float32) roundToFloat32(h1);
     const keepScale = 1 / (1 - this.dropout);
     for (let j = 0; j < n1; j++) {
       if (h1[j] < 0) h1[j] = 0;
       else if (train && this.dropout > 0) h1[j] = this.random.nextDouble() < this.dropout ? 0 : h1[j] * keepScale;
     }
+    if (this.float32) roundToFloat32(h1);
     affineOfNonZero(h1, n1, w2, this.b2, n2, h2, liveValues, liveIndices);
     for (let j = 0; j < n2; j++) if (h2[j] < 0) h2[j] = 0;
+    if (this.float32) roundToFloat32(h2);
     affineOfNonZero(h2, n2, w3, this.b3, e, logits, liveValues, liveIndices);
+    if (this.float32) roundToFloat32(logits);
     return logits;
   }
 
@@ -219,7 +233,13 @@ export class MlpRouter {
   }
 
   step(): void {
+    if (this.float32) roundToFloat32(this.grads);
     this.adam.update(this.params, this.grads);
+    if (this.float32) {
+      roundToFloat32(this.params);
+      roundToFloat32(this.adam.m);
+      roundToFloat32(this.adam.v);
+    }
   }
 
   getState(): MlpRouterState {
@@ -296,6 +316,11 @@ function rowBackward(a: number, off: number, live: Int32Array, liveGrad: Float64
     s += w2[k] * g;
   }
   return s;
+}
+
+/** Rounds every element to the nearest float32 (in place). */
+function roundToFloat32(a: Float64Array): void {
+  for (let i = 0; i < a.length; i++) a[i] = Math.fround(a[i]);
 }
 
 /** dBCEWithLogits(z, m)/dz, averaged over `count` entries: (σ(z) − m) / count. */

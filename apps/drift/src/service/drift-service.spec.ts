@@ -231,7 +231,7 @@ describe('drift REST service', () => {
     expect(restored.status, JSON.stringify(restored.body)).toBe(200);
     expect(restored.body.instancesSeen).toBe(700);
     // The windowed/kappa evaluator comes back with the snapshot instead of restarting at 0.
-    const evaluated = async (stream: string) => (await call('GET', `/streams/${stream}/status`)).body.evaluated;
+    const evaluated = async (stream: string) => (await call('GET', `/streams/${stream}/status`)).body.evaluated as { window: { instances: number } };
     const before = await evaluated(id);
     expect(before.window.instances).toBe(700);
     expect(await evaluated('sea-copy')).toEqual(before);

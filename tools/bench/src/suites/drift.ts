@@ -8,11 +8,12 @@
 // Every (stream, method, seed, n) cell runs in a child process (apps/drift/src/bench/cell-main.ts) and is
 // cached in bench/results/drift-cells/, so an interrupted or partial run is completed by running again;
 // the report summarises every cached cell of the requested n.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { knobsTag, parseStreamKnobs } from '@moe/drift';
+import { runJsonChild } from '../child-json.js';
 import { markdownTable, repoRoot, type BenchSuite } from '../report.js';
+import { mean, meanStd as fmt, std } from '../seed-stats.js';
 
 const ALL_STREAMS = ['led_a', 'led_g', 'sea_a', 'sea_g', 'rbf_m', 'rbf_f', 'elec'];
 const ALL_METHODS = ['driftmoe-data', 'driftmoe-task', 'driftmoe-plus', 'ht', 'arf'];
@@ -74,19 +75,9 @@ const knobsFor = (stream: string, knobs: string) => (stream === 'elec' ? '' : kn
 const cellFile = (stream: string, method: string, seed: number, n: number, knobs = '') =>
   join(CELLS, `${stream}__${method}__s${seed}__n${stream === 'elec' ? 'all' : n}${knobsFor(stream, knobs) ? `__k${knobsFor(stream, knobs).replace(/[^A-Za-z0-9.=-]+/g, '_')}` : ''}.json`);
 
-function runCell(stream: string, method: string, seed: number, n: number, knobs = ''): Promise<CellResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@moe/source', '--import', 'tsx', CELL_MAIN, stream, method, String(seed), String(n), ELEC, knobsFor(stream, knobs)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`cell ${stream}/${method}/seed ${seed} exited ${code}: ${err.slice(-2000)}`));
-      const r = JSON.parse(out) as Omit<CellResult, 'n'>;
-      resolve({ ...r, n: stream === 'elec' ? r.instances : n, knobs: knobsFor(stream, knobs) });
-    });
-  });
+async function runCell(stream: string, method: string, seed: number, n: number, knobs = ''): Promise<CellResult> {
+  const r = await runJsonChild<Omit<CellResult, 'n'>>(CELL_MAIN, [stream, method, String(seed), String(n), ELEC, knobsFor(stream, knobs)], `cell ${stream}/${method}/seed ${seed}`);
+  return { ...r, n: stream === 'elec' ? r.instances : n, knobs: knobsFor(stream, knobs) };
 }
 
 function saveCell(path: string, r: CellResult): void {
@@ -110,10 +101,6 @@ const NOTES = `Notes.
 - Per-cell seconds are in \`bench/results/drift.json\`; they were measured two cells at a time on a 2-core machine shared
   with other engineers' jobs (load average 10–20), so they understate single-core speed several times.`;
 
-const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
-/** Sample standard deviation (n − 1), as numpy's std(ddof=1); 0 for one seed. */
-const std = (a: number[]) => (a.length < 2 ? 0 : Math.sqrt(a.reduce((s, v) => s + (v - mean(a)) ** 2, 0) / (a.length - 1)));
-const fmt = (a: number[]) => `${mean(a).toFixed(2)} ± ${std(a).toFixed(2)}`;
 
 const suite: BenchSuite = async ({ args, quick, log }) => {
   const streams = parseList(arg(args, 'streams'), ALL_STREAMS, 'streams');
