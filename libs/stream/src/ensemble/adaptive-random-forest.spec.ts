@@ -40,4 +40,28 @@ describe('AdaptiveRandomForest', () => {
     expect(arf.driftDetections).toBeGreaterThan(0);
     expect(arf.driftPositions.some((p) => p > 3000)).toBe(true);
   });
+
+  it('learns exactly the same whether or not learn(x) follows predict(x) with the same array (vote reuse)', () => {
+    // The drift of the test above, so that trees are replaced on the way (the cache is per member index).
+    const s1 = chainDrifts([new SeaGenerator({ function: 3, noisePercentage: 0 }), new SeaGenerator({ function: 4, instanceRandomSeed: 5, noisePercentage: 0 })], [{ position: 3000, width: 1 }]);
+    const reusing = new AdaptiveRandomForest(s1.schema, { ensembleSize: 5, seed: 2 });
+    const fresh = new AdaptiveRandomForest(s1.schema, { ensembleSize: 5, seed: 2 });
+    for (let i = 0; i < 6000; i++) {
+      const { x, y } = s1.nextInstance();
+      expect(reusing.predict(x)).toBe(fresh.predict(x));
+      reusing.learn(x, y); // same array: reuses the members' predictions
+      fresh.learn(Float64Array.from(x), y); // a copy: sorts x down every tree again
+    }
+    expect(reusing.driftDetections).toBeGreaterThan(0);
+    expect(JSON.stringify(reusing.getState())).toBe(JSON.stringify(fresh.getState()));
+    // A restored forest (members replaced wholesale) still predicts and learns like the original.
+    const restored = AdaptiveRandomForest.fromState(s1.schema, JSON.parse(JSON.stringify(reusing.getState())));
+    for (let i = 0; i < 300; i++) {
+      const { x, y } = s1.nextInstance();
+      expect(restored.predict(x)).toBe(reusing.predict(x));
+      restored.learn(x, y);
+      reusing.learn(x, y);
+    }
+    expect(JSON.stringify(restored.getState())).toBe(JSON.stringify(reusing.getState()));
+  });
 });
