@@ -1,8 +1,10 @@
 export { describeEachBackend, testBackends, useBackend } from './backends.js';
+export type { TestBackend } from './backends.js';
 export { expectNoLeaks } from './leaks.js';
 export { expectClose, values } from './close.js';
 export type { Tolerance } from './close.js';
 export { checkGradients } from './gradient-check.js';
 export type { GradientCheckOptions } from './gradient-check.js';
+export type { GradientTolerance } from './gradient-compare.js';
 export { checkVariableGradients, variablesAsInputs, randomizeVariables } from './variable-gradient-check.js';
 export type { VariableGradientCheckOptions } from './variable-gradient-check.js';

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectClose, type Tolerance } from './close.js';
+import { expectGradientsClose, resolveGradientTolerance, type GradientTolerance } from './gradient-compare.js';
+import { sampleCoordinates } from './gradient-check.js';
 
 /** Options of {@link checkVariableGradients}. */
-export interface VariableGradientCheckOptions extends Tolerance {
+export interface VariableGradientCheckOptions extends GradientTolerance {
   /** Finite-difference step (default 1e-2). */
   eps?: number;
   /** Check at most this many coordinates per variable, chosen evenly (default 8). */
@@ -12,21 +13,26 @@ export interface VariableGradientCheckOptions extends Tolerance {
 /**
  * Compares `tf.variableGrads(loss, vars)` with central finite differences obtained by perturbing each
  * variable in place (restored afterwards) — the parameter-side twin of {@link checkGradients}, which perturbs
- * explicit inputs. `loss` must be deterministic. Throws naming the variable that disagrees.
+ * explicit inputs, with the same component-wise comparison (relative error above a floor). The step is the one
+ * the float32 perturbation really made. `loss` must be deterministic. Throws naming the variable and element
+ * that disagree.
  */
 export async function checkVariableGradients(loss: () => tf.Scalar, vars: tf.Variable[], options: VariableGradientCheckOptions = {}): Promise<void> {
   const eps = options.eps ?? 1e-2;
   const maxCoords = options.maxCoordinates ?? 8;
+  const tol = resolveGradientTolerance('checkVariableGradients', options);
   const { value, grads } = tf.variableGrads(loss, vars);
   value.dispose();
   try {
     for (const v of vars) {
       const base = Float32Array.from(await v.data());
       const analytic = await grads[v.name].data();
-      const step = Math.max(1, Math.floor(base.length / maxCoords));
+      const coords = sampleCoordinates(base.length, maxCoords);
       const picked: number[] = [];
       const numeric: number[] = [];
-      const lossWith = async (values: Float32Array): Promise<number> => {
+      const lossWith = async (c: number, at: number): Promise<number> => {
+        const values = base.slice();
+        values[c] = at;
         tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
         const l = tf.tidy(loss);
         const out = (await l.data())[0];
@@ -34,18 +40,16 @@ export async function checkVariableGradients(loss: () => tf.Scalar, vars: tf.Var
         return out;
       };
       try {
-        for (let c = 0; c < base.length && picked.length < maxCoords; c += step) {
-          const plus = base.slice();
-          plus[c] += eps;
-          const minus = base.slice();
-          minus[c] -= eps;
-          numeric.push(((await lossWith(plus)) - (await lossWith(minus))) / (2 * eps));
+        for (const c of coords) {
+          const plus = Math.fround(base[c] + eps);
+          const minus = Math.fround(base[c] - eps);
+          numeric.push(((await lossWith(c, plus)) - (await lossWith(c, minus))) / (plus - minus));
           picked.push(analytic[c]);
         }
       } finally {
         tf.tidy(() => v.assign(tf.tensor(base, v.shape)));
       }
-      await expectClose(picked, numeric, { atol: options.atol ?? 2e-2, rtol: options.rtol ?? 2e-2 }, `gradient of variable ${v.name} [${v.shape}]`);
+      expectGradientsClose(picked, numeric, coords, tol, `gradient of variable ${v.name} [${v.shape}]`);
     }
   } finally {
     tf.dispose(Object.values(grads));

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { tidyObject } from '../experts/tidy-object.js';
 import { DEFAULT_LOSS_COEFFICIENTS } from '../losses/coefficients.js';
-import { loadBalancingLoss, type BalanceForm } from '../losses/balance.js';
+import type { BalanceForm } from '../losses/balance.js';
 import { routerZLoss } from '../losses/z-loss.js';
 import type { AuxLoss } from '../module/loss.js';
-import type { Routing } from '../routers/router.js';
-import type { Assignment } from './routing-assignment.js';
+import type { Router, Routing } from '../routers/router.js';
 
 /** Weights and form of the auxiliary losses an MoE layer adds to its router's own. */
 export interface BalanceOptions {
@@ -13,7 +12,7 @@ export interface BalanceOptions {
   balanceWeight?: number;
   /** Which choices count towards f (default 'first-choice', the Switch definition). */
   balanceForm?: BalanceForm;
-  /** Weight of the router z-loss (default 0; ST-MoE uses 1e-3). */
+  /** Weight of the router z-loss on the router's logits, for every routing mode (default 0; ST-MoE uses 1e-3). */
   zLossWeight?: number;
 }
 
@@ -21,22 +20,25 @@ export interface BalanceOptions {
 export const DEFAULT_BALANCE: Required<BalanceOptions> = { balanceWeight: DEFAULT_LOSS_COEFFICIENTS.switchBalance, balanceForm: 'first-choice', zLossWeight: 0 };
 
 /**
- * The router's own aux terms plus the layer's weighted balance loss and z-loss. Both only apply to
- * token-choice routing (expert choice is balanced by construction; dense routing has nothing to balance),
- * and the balance loss is skipped when the router brings its own (AdaMoE's null-aware loss, bias balancing).
+ * The router's own aux terms plus the layer's weighted balance loss and z-loss. The balance term is the
+ * router's (`Router.balanceLoss`: the Switch loss for token choice, EvoMoE's for the dense-to-sparse gate,
+ * none for expert choice, dense routing, bias balancing and routers that carry theirs in `aux`). The
+ * z-loss applies to the logits of every mode (dense and expert-choice routers have a softmax gate too).
+ * Padded tokens (`tokenMask` [T] = 0) are left out of both.
  */
-export function layerAuxLoss(routing: Routing, assignment: Assignment, o: Required<BalanceOptions>, routerBalances: boolean): AuxLoss {
+export function layerAuxLoss(routing: Routing, router: Router, o: Required<BalanceOptions>, tokenMask?: tf.Tensor1D): AuxLoss {
   return tidyObject(() => {
     const parts: Record<string, tf.Scalar> = {};
     for (const [k, v] of Object.entries(routing.aux.parts)) parts[k] = tf.clone(v);
     const terms: tf.Scalar[] = [tf.clone(routing.aux.total)];
-    if (routing.mode === 'token-choice' && !routerBalances && o.balanceWeight > 0) {
-      const b = tf.mul(o.balanceWeight, loadBalancingLoss(routing.probs, assignment.indices, { form: o.balanceForm })) as tf.Scalar;
+    const balance = o.balanceWeight > 0 ? router.balanceLoss(routing, { form: o.balanceForm, tokenMask }) : undefined;
+    if (balance) {
+      const b = tf.mul(o.balanceWeight, balance) as tf.Scalar;
       parts.balance = b;
       terms.push(b);
     }
-    if (routing.mode === 'token-choice' && o.zLossWeight > 0) {
-      const z = tf.mul(o.zLossWeight, routerZLoss(routing.logits)) as tf.Scalar;
+    if (o.zLossWeight > 0) {
+      const z = tf.mul(o.zLossWeight, routerZLoss(routing.logits, tokenMask)) as tf.Scalar;
       parts.zLoss = z;
       terms.push(z);
     }

@@ -9,8 +9,8 @@ import { disposeRouting, type Router, type RouteOptions, type Routing } from '..
 import { DEFAULT_BALANCE, layerAuxLoss, type BalanceOptions } from './layer-losses.js';
 import { routingStats, type RoutingStats } from '../telemetry/routing-stats.js';
 import { moduleSpec } from './module-registry.js';
-import { toAssignment, type Assignment } from './routing-assignment.js';
-import { flattenTokens } from './tokens.js';
+import { maskAssignment, toAssignment, type Assignment } from './routing-assignment.js';
+import { flattenTokenMask, flattenTokens } from './tokens.js';
 
 /** Options of {@link MoeLayer}: balance/z-loss weights and an optional shared expert. */
 export interface MoeLayerOptions extends BalanceOptions {
@@ -31,8 +31,17 @@ export interface MoeForward {
 }
 
 /** Options of one {@link MoeLayer.apply} call. */
-export type MoeApplyOptions = Partial<RouteOptions> & {
+export type MoeApplyOptions = Partial<Omit<RouteOptions, 'tokenMask'>> & {
   training: boolean;
+  /**
+   * Which positions are real tokens: a tensor of the input's leading shape ([B, S] for [B, S, d], [T] for
+   * [T, d]), non-zero = real, 0 = padding (bool, int32 or float32). Padding is sent to no expert (it takes no
+   * capacity slot and its output row is 0, shared experts included), and is left out of the balance loss
+   * (f and P), the z-loss, the router's own losses and state updates, and the routing stats. The capacity
+   * value itself is computed from all T positions, as flaxformer and DeepSpeed do (the real count is not
+   * known on the host without a read-back); pass `capacity` to size it from the real tokens.
+   */
+  tokenMask?: tf.Tensor;
   /** Keep each token's first choice in the stats (for `RoutingConsistency`). Default false. */
   keepTop1?: boolean;
   /**
@@ -83,6 +92,7 @@ export class MoeLayer extends Module {
     const { flat, restore, release } = flattenTokens('MoeLayer.apply', x, this.experts.inputDim);
     const T = flat.shape[0];
     const E = this.experts.numExperts;
+    let mask: tf.Tensor1D | undefined;
     // Everything below is released in `finally`; on an exception the partial results are released too.
     let routing: Routing | undefined;
     let assignment: Assignment | undefined;
@@ -90,21 +100,26 @@ export class MoeLayer extends Module {
     const results: tf.Tensor[] = [];
     let ok = false;
     try {
-      routing = this.router.route(flat, { training: options.training, state: options.state, seed: options.seed, updateState: options.updateState, task: options.task });
+      mask = flattenTokenMask('MoeLayer.apply', options.tokenMask, x);
+      routing = this.router.route(flat, { training: options.training, state: options.state, seed: options.seed, updateState: options.updateState, task: options.task, tokenMask: mask });
       const r = routing;
-      assignment = toAssignment(r, T, E);
+      assignment = mask ? maskAssignment(toAssignment(r, T, E), mask) : toAssignment(r, T, E);
       const weights = assignment.weights;
+      const rowMask = mask;
       const capacity = r.mode === 'token-choice' ? this.tokenCapacity(T, options) : r.mode === 'expert-choice' ? r.tokenIndices.shape[1] : undefined;
       const p = (plan = computeDispatchPlan(assignment.indices, E, { capacity }));
       const output = tf.tidy(() => {
         const h = this.experts.preDispatch(flat);
         const y = combine(this.experts.forwardGrouped(dispatch(h, p), p), weights, p);
-        return restore(this.shared ? (tf.add(y, this.shared.apply(flat)) as tf.Tensor2D) : y);
+        const withShared = this.shared ? (tf.add(y, this.shared.apply(flat)) as tf.Tensor2D) : y;
+        // Padded rows got no expert; the mask also zeroes what the shared experts computed for them.
+        return restore(rowMask ? (tf.mul(withShared, tf.expandDims(rowMask, 1)) as tf.Tensor2D) : withShared);
       });
       results.push(output);
-      const aux = layerAuxLoss(r, assignment, this.balance, this.router.providesBalanceLoss);
+      const aux = layerAuxLoss(r, this.router, this.balance, mask);
       results.push(aux.total, ...Object.values(aux.parts));
-      const stats = routingStats(r, r.mode === 'dense' ? { keepTop1: options.keepTop1 } : { capacity, counts: p.counts, dropped: p.dropped, keepTop1: options.keepTop1 });
+      const common = { keepTop1: options.keepTop1, tokenMask: mask };
+      const stats = routingStats(r, r.mode === 'dense' ? common : { ...common, capacity, counts: p.counts, dropped: p.dropped });
       const state = r.mode === 'token-choice' && r.state ? tf.clone(r.state) : undefined;
       ok = true;
       return state ? { output, aux, stats, state } : { output, aux, stats };
@@ -113,6 +128,7 @@ export class MoeLayer extends Module {
       if (plan) disposeDispatchPlan(plan);
       if (assignment) tf.dispose([assignment.indices, assignment.weights]);
       if (routing) disposeRouting(routing);
+      mask?.dispose();
       release();
     }
   }

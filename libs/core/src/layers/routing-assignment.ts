@@ -15,6 +15,20 @@ export interface Assignment {
   weights: tf.Tensor2D;
 }
 
+/**
+ * The assignment with padded tokens (`mask` [T] float32 = 0) sent to no expert: their ids become -1 and
+ * their weights 0, so they take no capacity slot and add nothing to the output. Consumes `assignment`.
+ */
+export function maskAssignment(assignment: Assignment, mask: tf.Tensor1D): Assignment {
+  const out = tidyObject(() => {
+    const [T, k] = assignment.indices.shape;
+    const real = tf.greater(tf.tile(tf.reshape(mask, [T, 1]), [1, k]), 0);
+    return { indices: tf.where(real, assignment.indices, tf.fill([T, k], -1, 'int32')) as tf.Tensor2D, weights: tf.mul(assignment.weights, tf.expandDims(mask, 1)) as tf.Tensor2D };
+  });
+  tf.dispose([assignment.indices, assignment.weights]);
+  return out;
+}
+
 /** Converts a routing result (not consumed) into an assignment; the caller disposes the result. */
 export function toAssignment(routing: Routing, numTokens: number, numExperts: number): Assignment {
   return tidyObject(() => {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { countIds } from '../routers/selection.js';
+import { countIds, scatterColumns } from '../routers/selection.js';
+import { checkTokenMask, maskRows } from './token-mask.js';
 
 /**
  * Which assignments count towards f_e, the fraction of tokens dispatched to expert e:
@@ -53,22 +54,49 @@ export function loadBalancingLoss(probs: tf.Tensor2D, indices: tf.Tensor2D, opti
  * AdaMoE's null-aware balance: logits cover E real + m null experts, `indices` [T, k] index into all E+m
  * (ids ≥ numReal are null slots). All-k counting over E+m entries, but the f of the null experts is replaced
  * by their mean, because null experts are interchangeable and should not be pushed apart from each other.
- * Unweighted; 1 at perfect balance.
+ * Padded tokens (`tokenMask` [T] = 0) count in neither f nor P. Unweighted; 1 at perfect balance.
  */
-export function nullAwareBalanceLoss(probsAll: tf.Tensor2D, indices: tf.Tensor2D, numReal: number): tf.Scalar {
+export function nullAwareBalanceLoss(probsAll: tf.Tensor2D, indices: tf.Tensor2D, numReal: number, tokenMask?: tf.Tensor1D): tf.Scalar {
   checkPair('nullAwareBalanceLoss', probsAll, indices);
   const [T, N] = probsAll.shape;
   if (!Number.isInteger(numReal) || numReal < 1 || numReal >= N) {
     throw new Error(`nullAwareBalanceLoss: numReal must be an integer in [1, ${N - 1}] (probs cover real + null experts); got ${numReal}`);
   }
+  checkTokenMask('nullAwareBalanceLoss', tokenMask, T);
   return tf.tidy(() => {
     const k = indices.shape[1];
-    const f = tf.div(countIds(indices, N), T * k) as tf.Tensor1D;
+    const tokens = tokenMask ? tf.maximum(tf.sum(tokenMask), 1) : tf.scalar(T);
+    const f = tf.div(countIds(indices, N, tokenMask), tf.mul(tokens, k)) as tf.Tensor1D;
     const fReal = tf.slice(f, [0], [numReal]);
     const fNull = tf.slice(f, [numReal], [N - numReal]);
     const fAdj = tf.concat([fReal, tf.mul(tf.onesLike(fNull), tf.mean(fNull))]);
-    const P = tf.mean(probsAll, 0);
+    const P = tf.div(tf.sum(maskRows(probsAll, tokenMask), 0), tokens);
     return tf.mul(N, tf.sum(tf.mul(fAdj, P))) as tf.Scalar;
+  });
+}
+
+/**
+ * EvoMoE's balance loss on the experts each token selected (fairseq `topkgating` of codecaution/EvoMoE:
+ * l_aux = E²·mean_e(me_e·ce_e) = E·Σ_e me_e·ce_e), where ce_e is the fraction of tokens that selected e
+ * and me_e the mean over tokens of e's gate value, zero where e was not selected. `indices` [T, k] are the
+ * selected experts (-1 = none; each expert at most once per token) and `weights` [T, k] their gate values
+ * (the Gumbel-softmax gates); the gradient flows through the weights. Unlike the first-choice Switch loss it
+ * counts every selected expert, so it is also right for the dense phase, where a token selects many.
+ * Padded tokens (`tokenMask` [T] = 0) are left out. Unweighted.
+ */
+export function selectedGateBalanceLoss(indices: tf.Tensor2D, weights: tf.Tensor2D, numExperts: number, tokenMask?: tf.Tensor1D): tf.Scalar {
+  if (indices.rank !== 2 || indices.dtype !== 'int32') throw new Error(`selectedGateBalanceLoss: indices must be an int32 [T, k] tensor; got ${indices.dtype} [${indices.shape}]`);
+  if (weights.rank !== 2 || !tf.util.arraysEqual(weights.shape, indices.shape)) {
+    throw new Error(`selectedGateBalanceLoss: weights must have the shape of indices [${indices.shape}]; got [${weights.shape}]`);
+  }
+  if (!Number.isInteger(numExperts) || numExperts < 1) throw new Error(`selectedGateBalanceLoss: numExperts must be an integer ≥ 1; got ${numExperts}`);
+  const T = indices.shape[0];
+  checkTokenMask('selectedGateBalanceLoss', tokenMask, T);
+  return tf.tidy(() => {
+    const tokens = tokenMask ? tf.maximum(tf.sum(tokenMask), 1) : tf.scalar(T);
+    const ce = tf.div(countIds(indices, numExperts, tokenMask), tokens); // hard counts: no gradient
+    const me = tf.div(tf.sum(maskRows(scatterColumns(indices, weights, numExperts), tokenMask), 0), tokens);
+    return tf.mul(numExperts, tf.sum(tf.mul(me, ce))) as tf.Scalar;
   });
 }
 

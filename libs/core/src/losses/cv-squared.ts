@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { detached } from '../routers/selection.js';
+import { checkTokenMask } from './token-mask.js';
 
 /**
  * Squared coefficient of variation Var(v)/Mean(v)² (population variance), as tensor2tensor computes it.
@@ -26,14 +27,15 @@ export function importanceLoss(gates: tf.Tensor2D): tf.Scalar {
  * that expert i stays in token t's top-k if only its own noise were resampled. θ is the k-th largest noisy
  * logit of the *other* experts: the (k+1)-th noisy value when i is currently in the top-k, the k-th when it
  * is not. Differentiable in the clean logits ℓ, the noise scale σ and (through θ) the noisy logits.
- * `cleanLogits`, `noisyLogits`, `noiseStd` are [T, E]; k < E.
+ * `cleanLogits`, `noisyLogits`, `noiseStd` are [T, E]; k < E. Padded tokens (`tokenMask` [T] = 0) add nothing.
  */
-export function smoothLoad(cleanLogits: tf.Tensor2D, noisyLogits: tf.Tensor2D, noiseStd: tf.Tensor2D, k: number): tf.Tensor1D {
+export function smoothLoad(cleanLogits: tf.Tensor2D, noisyLogits: tf.Tensor2D, noiseStd: tf.Tensor2D, k: number, tokenMask?: tf.Tensor1D): tf.Tensor1D {
   const [T, E] = cleanLogits.shape;
   for (const [name, t] of [['noisyLogits', noisyLogits], ['noiseStd', noiseStd]] as const) {
     if (!tf.util.arraysEqual(t.shape, cleanLogits.shape)) throw new Error(`smoothLoad: ${name} must have shape [${T}, ${E}]; got [${t.shape}]`);
   }
   if (!Number.isInteger(k) || k < 1 || k >= E) throw new Error(`smoothLoad: k must be an integer in [1, ${E - 1}] (the estimator needs a (k+1)-th value); got ${k}`);
+  checkTokenMask('smoothLoad', tokenMask, T);
   return tf.tidy(() => {
     const top = tf.topk(noisyLogits, k + 1).values; // [T, k+1]
     const thresholdIfIn = tf.slice(top, [0, k], [T, 1]);
@@ -43,11 +45,11 @@ export function smoothLoad(cleanLogits: tf.Tensor2D, noisyLogits: tf.Tensor2D, n
     const threshold = tf.add(thresholdIfOut, tf.mul(isIn, tf.sub(thresholdIfIn, thresholdIfOut)));
     const z = tf.div(tf.sub(cleanLogits, threshold), noiseStd);
     const prob = tf.mul(0.5, tf.add(1, tf.erf(tf.div(z, Math.SQRT2))));
-    return tf.sum(prob, 0) as tf.Tensor1D;
+    return tf.sum(tokenMask ? tf.mul(prob, tf.expandDims(tokenMask, 1)) : prob, 0) as tf.Tensor1D;
   });
 }
 
 /** Shazeer load loss CV²(smoothLoad(...)). Unweighted. */
-export function loadLoss(cleanLogits: tf.Tensor2D, noisyLogits: tf.Tensor2D, noiseStd: tf.Tensor2D, k: number): tf.Scalar {
-  return tf.tidy(() => cvSquared(smoothLoad(cleanLogits, noisyLogits, noiseStd, k)));
+export function loadLoss(cleanLogits: tf.Tensor2D, noisyLogits: tf.Tensor2D, noiseStd: tf.Tensor2D, k: number, tokenMask?: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => cvSquared(smoothLoad(cleanLogits, noisyLogits, noiseStd, k, tokenMask)));
 }

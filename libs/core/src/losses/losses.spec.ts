@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@moe/kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkGradients, describeEachBackend, expectClose, expectNoLeaks, useBackend } from '@moe/testing';
-import { loadBalancingLoss, nullAwareBalanceLoss } from './balance.js';
+import { loadBalancingLoss, nullAwareBalanceLoss, selectedGateBalanceLoss } from './balance.js';
 import { routerZLoss } from './z-loss.js';
 import { cvSquared, importanceLoss, loadLoss, smoothLoad } from './cv-squared.js';
 import { routingEntropyLoss } from './entropy.js';
@@ -69,6 +69,45 @@ describeEachBackend('aux losses', () => {
     await expectClose(tf.tidy(() => nullAwareBalanceLoss(p, idx, 2)), [1.05], { atol: 1e-6 });
     expect(() => nullAwareBalanceLoss(p, idx, 4)).toThrow(/numReal must be an integer in \[1, 3\]/);
     tf.dispose([p, idx]);
+  });
+
+  it('EvoMoE selected-gate balance: ce=[.5,1,.5], me=[.3,.4,.2] → 3·0.65 = 1.95 (every selected expert counts)', async () => {
+    // Dense-phase layout: one column per expert in expert order, -1 where the gate was below the threshold.
+    const idx = tf.tensor2d([[0, 1, -1], [-1, 1, 2]], undefined, 'int32');
+    const gates = tf.tensor2d([[0.6, 0.3, 0], [0, 0.5, 0.4]]);
+    await expectClose(tf.tidy(() => selectedGateBalanceLoss(idx, gates, 3)), [1.95], { atol: 1e-6 });
+    // Token 1 is padding: ce=[1,1,0], me=[.6,.3,0] → 3·0.9 = 2.7.
+    const mask = tf.tensor1d([1, 0]);
+    await expectClose(tf.tidy(() => selectedGateBalanceLoss(idx, gates, 3, mask)), [2.7], { atol: 1e-6 });
+    // The gradient flows through the gate values only: d/dw[t,j] = E·ce_e/T at e = idx[t,j] → [[.75,1.5,0],[0,1.5,.75]].
+    const g = tf.grad((w: tf.Tensor) => selectedGateBalanceLoss(idx, w as tf.Tensor2D, 3))(gates);
+    await expectClose(g, [0.75, 1.5, 0, 0, 1.5, 0.75], { atol: 1e-6 });
+    expect(() => selectedGateBalanceLoss(idx, tf.zeros([2, 2]) as tf.Tensor2D, 3)).toThrow(/weights must have the shape of indices \[2,3\]; got \[2,2\]/);
+    tf.dispose([idx, gates, mask, g]);
+  });
+
+  it('every per-token loss with a token mask equals the loss of the real tokens alone', async () => {
+    const logits = tf.tensor2d([[0.3, -1.2, 0.5], [2, 0.1, -0.4], [9, -3, 4], [-0.7, 0.2, 1.1]]);
+    const noisy = tf.tensor2d([[0.5, -1, 0.2], [1.7, 0.4, -0.1], [8, -2, 5], [-0.2, 0.1, 1.5]]);
+    const std = tf.fill([4, 3], 0.7) as tf.Tensor2D;
+    const idx = tf.tensor2d([[0, 1], [1, 2], [2, 0], [0, 1]], undefined, 'int32');
+    const mask = tf.tensor1d([1, 1, 0, 1]); // token 2 (with extreme logits) is padding
+    const real = tf.tensor1d([0, 1, 3], 'int32');
+    const rows = (t: tf.Tensor2D) => tf.gather(t, real) as tf.Tensor2D;
+    const pairs: [string, () => tf.Tensor, () => tf.Tensor][] = [
+      ['z-loss', () => routerZLoss(logits, mask), () => routerZLoss(rows(logits))],
+      ['entropy', () => routingEntropyLoss(tf.softmax(logits), mask), () => routingEntropyLoss(tf.softmax(rows(logits)))],
+      ['smooth load', () => smoothLoad(logits, noisy, std, 1, mask), () => smoothLoad(rows(logits), rows(noisy), rows(std), 1)],
+      ['null-aware balance', () => nullAwareBalanceLoss(tf.softmax(logits), idx, 2, mask), () => nullAwareBalanceLoss(tf.softmax(rows(logits)), rows(idx), 2)],
+      ['Switch balance', () => loadBalancingLoss(tf.softmax(logits), idx, { tokenMask: mask }), () => loadBalancingLoss(tf.softmax(rows(logits)), rows(idx))],
+    ];
+    for (const [name, masked, compact] of pairs) {
+      const [a, b] = [tf.tidy(masked), tf.tidy(compact)];
+      await expectClose(a, b, { atol: 1e-6 }, name);
+      tf.dispose([a, b]);
+    }
+    expect(() => routerZLoss(logits, tf.ones([3]) as tf.Tensor1D)).toThrow(/routerZLoss: tokenMask must have shape \[4\]; got \[3\]/);
+    tf.dispose([logits, noisy, std, idx, mask, real]);
   });
 
   it('z-loss: rows [0,0] and [1,1] → ((ln2)² + (1+ln2)²)/2 = 1.673600', async () => {

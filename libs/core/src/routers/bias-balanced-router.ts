@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModuleConfig } from '../module/module.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
-import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
-import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
+import { GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
+import type { CapacityConfig } from './capacity.js';
+import { TokenChoiceRouter } from './token-choice-router.js';
 import { auxFromParts } from './aux.js';
 import { tidyObject } from '../experts/tidy-object.js';
-import { countIds, detached, oneHotFloat } from './selection.js';
+import { countIds, detached } from './selection.js';
 import { selectTopK } from './token-choice.js';
 import { checkBoolean, checkInt, checkNumber, checkOneOf } from './validate.js';
 
@@ -32,7 +33,7 @@ export interface BiasBalancedRouterConfig extends GatedRouterConfig, CapacityCon
   topKGroups?: number;
 }
 
-const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'k', 'score', 'normalize', 'routeScale', 'biasUpdateRate', 'numGroups', 'topKGroups'] as const;
+const FIELDS = [...GATED_FIELDS, 'k', 'score', 'normalize', 'routeScale', 'biasUpdateRate', 'numGroups', 'topKGroups'] as const;
 
 /**
  * Auxiliary-loss-free balancing (DeepSeek-V3; Wang et al. 2024): a per-expert bias b is added to the
@@ -42,7 +43,7 @@ const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'k', 'score', 'normalize', 
  * with the weights and no optimizer touches it. The update runs inside `route` when training (and
  * `updateState` is not false). No balance loss: layers should skip theirs.
  */
-export class BiasBalancedRouter extends GatedRouter {
+export class BiasBalancedRouter extends TokenChoiceRouter {
   readonly kind = 'BiasBalancedRouter';
   readonly k: number;
   readonly score: GateScore;
@@ -51,11 +52,11 @@ export class BiasBalancedRouter extends GatedRouter {
   readonly biasUpdateRate: number;
   readonly numGroups: number;
   readonly topKGroups: number;
-  readonly capacityOptions: ResolvedCapacity;
   readonly bias: tf.Variable;
 
   constructor(config: BiasBalancedRouterConfig) {
-    super('BiasBalancedRouter', config, FIELDS);
+    // The bias update balances the load: no loss term from the layer.
+    super('BiasBalancedRouter', config, FIELDS, { droplessByDefault: true, layerBalance: false });
     this.k = config.k ?? 2;
     checkInt(this.kind, 'k', this.k, 1, this.numExperts);
     this.score = config.score ?? 'sigmoid';
@@ -77,20 +78,16 @@ export class BiasBalancedRouter extends GatedRouter {
     if ((this.numExperts / this.numGroups) * this.topKGroups < this.k) {
       throw new Error(`${this.kind}: topKGroups · (numExperts / numGroups) must be ≥ k = ${this.k}; got ${this.topKGroups} · ${this.numExperts / this.numGroups}`);
     }
-    this.capacityOptions = resolveCapacity(this.kind, config, true);
     this.bias = this.addParam('bias', tf.zeros([this.numExperts]), false);
   }
 
-  override get providesBalanceLoss(): boolean {
-    return true;
+  protected slotsPerToken(): number {
+    return this.k;
   }
 
-  override capacity(numTokens: number, training: boolean): number | undefined {
-    return tokenChoiceCapacity(this.capacityOptions, numTokens, this.k, this.numExperts, training);
-  }
 
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
-    this.checkInput(x);
+    this.checkInput(x, options);
     const update = options.training && (options.updateState ?? true) && this.biasUpdateRate > 0;
     return tidyObject(() => {
       const logits = this.gate.apply(x);
@@ -100,7 +97,7 @@ export class BiasBalancedRouter extends GatedRouter {
       const weights = this.routeScale === 1 ? w : tf.mul<tf.Tensor2D>(w, this.routeScale);
       // Probabilities for losses/telemetry: the affinities normalised per token.
       const probs = this.score === 'softmax' ? s : tf.div<tf.Tensor2D>(s, tf.sum(s, 1, true));
-      if (update) this.updateBias(indices);
+      if (update) this.updateBias(indices, options.tokenMask);
       return { mode: 'token-choice' as const, indices, weights, probs, logits, aux: auxFromParts({}) };
     });
   }
@@ -113,24 +110,26 @@ export class BiasBalancedRouter extends GatedRouter {
     const perGroup = E / G;
     const grouped = tf.reshape(biased, [T, G, perGroup]);
     const groupScore = perGroup > 1 ? tf.sum(tf.topk(grouped, 2).values, 2) : tf.reshape(grouped, [T, G]);
-    const keptGroups = tf.topk(groupScore, this.topKGroups).indices; // [T, topKGroups]
-    const groupMask = tf.greater(tf.sum(oneHotFloat(keptGroups, G), 1), 0); // [T, G]
+    // Kept groups: score ≥ the topKGroups-th best score. A comparison with topk's values rather than a
+    // one-hot of its indices summed over the kept axis: that sum transposes a tensor cast from int32, which
+    // tfjs-webgpu 4.22 miscompiles ('setOutputAtIndex' f32/i32 mismatch), and the router returned garbage ids.
+    const kth = tf.slice(tf.topk(groupScore, this.topKGroups).values, [0, this.topKGroups - 1], [T, 1]);
+    const groupMask = tf.greaterEqual(groupScore, kth); // [T, G]
     const expertMask = tf.reshape(tf.tile(tf.expandDims(groupMask, 2), [1, 1, perGroup]), [T, E]);
     return tf.where(expertMask, biased, tf.fill([T, E], -Infinity)) as tf.Tensor2D;
   }
 
-  /** b ← b + γ·sign(mean load − load), load = assignments per expert in this batch. */
-  private updateBias(indices: tf.Tensor2D): void {
+  /** b ← b + γ·sign(mean load − load), load = assignments per expert of this batch's real tokens. */
+  private updateBias(indices: tf.Tensor2D, tokenMask: tf.Tensor1D | undefined): void {
     tf.tidy(() => {
-      const load = countIds(indices, this.numExperts);
+      const load = countIds(indices, this.numExperts, tokenMask);
       this.bias.assign(tf.add(this.bias, tf.mul(this.biasUpdateRate, tf.sign(tf.sub(tf.mean(load), load)))));
     });
   }
 
   getConfig(): ModuleConfig {
     return {
-      ...this.gatedConfig(),
-      ...this.capacityOptions,
+      ...this.tokenChoiceConfig(),
       k: this.k,
       score: this.score,
       normalize: this.normalize,

@@ -5,7 +5,7 @@ import { Router, type DenseRouting, type RouteOptions, type TokenChoiceRouting }
 import { auxFromParts } from './aux.js';
 import { tidyObject } from '../experts/tidy-object.js';
 import { detached, stopGradient } from './selection.js';
-import { checkBoolean, checkInt, checkKnownKeys, checkNumber, checkTokens } from './validate.js';
+import { checkBoolean, checkInt, checkKnownKeys, checkNumber, checkRouteMask, checkTokens } from './validate.js';
 
 /** Configuration of {@link ClusterRouter}. */
 export interface ClusterRouterConfig {
@@ -66,13 +66,17 @@ export class ClusterRouter extends Router {
 
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting | DenseRouting {
     checkTokens(this.kind, 'x', x, this.inputDim);
+    checkRouteMask(this.kind, options.tokenMask, x.shape[0]);
     const update = options.training && (options.updateState ?? true);
+    const mask = options.tokenMask;
     return tidyObject(() => {
       const e = stopGradient(x); // AdaptDHM computes the routing under no_grad
       let C: tf.Tensor2D = this.centres as tf.Tensor as tf.Tensor2D;
       if (update) {
         for (let i = 0; i < this.iterations; i++) {
-          const r = tf.softmax(tf.matMul(e, C, false, true));
+          // Padding (tokenMask 0) gets no weight in the batch centres.
+          const soft = tf.softmax(tf.matMul(e, C, false, true));
+          const r = mask ? tf.mul(soft, tf.expandDims(mask, 1)) : soft;
           const batchCentres = l2Rows(tf.matMul(r, e, true, false)); // [K, D] r-weighted sums, normalised
           C = l2Rows(tf.add(tf.mul(this.momentum, C), tf.mul(1 - this.momentum, batchCentres)));
         }

@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
-import type { RouteOptions, TokenChoiceRouting } from './router.js';
-import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
-import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
+import type { RouteOptions, RouterBalanceOptions, Routing, TokenChoiceRouting } from './router.js';
+import { GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
+import type { CapacityConfig } from './capacity.js';
+import { TokenChoiceRouter } from './token-choice-router.js';
+import { selectedGateBalanceLoss } from '../losses/balance.js';
 import { auxFromParts } from './aux.js';
 import { tidyObject } from '../experts/tidy-object.js';
 import { gumbelNoise } from './randomness.js';
@@ -33,16 +35,19 @@ export interface DenseToSparseRouterConfig extends GatedRouterConfig, CapacityCo
   step?: number;
 }
 
-const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'maxTemperature', 'minTemperature', 'decaySteps', 'schedule', 'switchStep', 'hardK', 'threshold', 'step'] as const;
+const FIELDS = [...GATED_FIELDS, 'maxTemperature', 'minTemperature', 'decaySteps', 'schedule', 'switchStep', 'hardK', 'threshold', 'step'] as const;
 
 /**
  * EvoMoE dense-to-sparse gate (Nie et al. 2022): g = softmax((ℓ + Gumbel) / τ) with τ annealed by the
  * training step. Before `switchStep` every expert with g > threshold is used (nearly dense; indices [T, E]
  * with -1 for skipped experts); from `switchStep` on the gate is a hard top-`hardK` of g. The step is set by
  * the training loop through `setStep(step)` (it is schedule input, not a weight). No Gumbel noise in
- * evaluation. `probs` is the clean softmax of the logits, for the balance loss.
+ * evaluation. `probs` is the clean softmax of the logits (telemetry). The balance loss a layer adds is
+ * EvoMoE's, on the selected experts and their Gumbel gates ({@link selectedGateBalanceLoss}), in both
+ * phases — not the Switch first-choice loss, which in the dense phase (indices in expert order) would only
+ * ever count expert 0.
  */
-export class DenseToSparseRouter extends GatedRouter {
+export class DenseToSparseRouter extends TokenChoiceRouter {
   readonly kind = 'DenseToSparseRouter';
   readonly maxTemperature: number;
   readonly minTemperature: number;
@@ -51,11 +56,10 @@ export class DenseToSparseRouter extends GatedRouter {
   readonly switchStep: number;
   readonly hardK: number;
   readonly threshold: number;
-  readonly capacityOptions: ResolvedCapacity;
   private currentStep = 0;
 
   constructor(config: DenseToSparseRouterConfig) {
-    super('DenseToSparseRouter', config, FIELDS);
+    super('DenseToSparseRouter', config, FIELDS, { droplessByDefault: true });
     this.maxTemperature = config.maxTemperature ?? 1;
     checkNumber(this.kind, 'maxTemperature', this.maxTemperature, 0, Infinity, true);
     this.minTemperature = config.minTemperature ?? 0.5;
@@ -70,7 +74,6 @@ export class DenseToSparseRouter extends GatedRouter {
     checkInt(this.kind, 'hardK', this.hardK, 1, this.numExperts);
     this.threshold = config.threshold ?? 1e-3;
     checkNumber(this.kind, 'threshold', this.threshold, 0, 1);
-    this.capacityOptions = resolveCapacity(this.kind, config, true);
     this.setStep(config.step ?? 0);
   }
 
@@ -95,12 +98,22 @@ export class DenseToSparseRouter extends GatedRouter {
     return Math.max(hi * Math.exp((step * Math.log(lo / hi)) / decaySteps), lo);
   }
 
-  override capacity(numTokens: number, training: boolean): number | undefined {
-    return tokenChoiceCapacity(this.capacityOptions, numTokens, this.sparse ? this.hardK : this.numExperts, this.numExperts, training);
+  protected slotsPerToken(): number {
+    return this.sparse ? this.hardK : this.numExperts;
+  }
+
+  /**
+   * EvoMoE's loss E·Σ_e me_e·ce_e on the experts each token selected (every expert above the threshold in
+   * the dense phase, the top-`hardK` after the switch) and their gate values, whatever the layer's
+   * `balanceForm` (the paper's loss has no first-choice variant).
+   */
+  override balanceLoss(routing: Routing, options: RouterBalanceOptions): tf.Scalar | undefined {
+    if (routing.mode !== 'token-choice') return undefined;
+    return selectedGateBalanceLoss(routing.indices, routing.weights, this.numExperts, options.tokenMask);
   }
 
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
-    this.checkInput(x);
+    this.checkInput(x, options);
     const seed = this.seeds.next(options.seed);
     const tau = this.temperature();
     return tidyObject(() => {
@@ -126,8 +139,7 @@ export class DenseToSparseRouter extends GatedRouter {
 
   getConfig(): ModuleConfig {
     return {
-      ...this.gatedConfig(),
-      ...this.capacityOptions,
+      ...this.tokenChoiceConfig(),
       maxTemperature: this.maxTemperature,
       minTemperature: this.minTemperature,
       decaySteps: this.decaySteps,

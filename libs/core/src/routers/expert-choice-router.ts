@@ -45,13 +45,15 @@ export class ExpertChoiceRouter extends GatedRouter {
   }
 
   route(x: tf.Tensor2D, options: RouteOptions): ExpertChoiceRouting {
-    this.checkInput(x);
+    this.checkInput(x, options);
     const C = this.capacity(x.shape[0], options.training);
+    const mask = options.tokenMask;
     return tidyObject(() => {
       const logits = this.gate.apply(x);
       const probs = tf.softmax(logits);
       const perExpert = tf.transpose(probs) as tf.Tensor2D; // [E, T]
-      const tokenIndices = topKIndices(perExpert, C);
+      // Padding scores below every real token (probabilities are ≥ 0), so no expert picks it while real tokens remain.
+      const tokenIndices = topKIndices(mask ? (tf.sub(perExpert, tf.mul(2, tf.sub(1, tf.reshape(mask, [1, -1])))) as tf.Tensor2D) : perExpert, C);
       const weights = takeAlongRows(perExpert, tokenIndices);
       return { mode: 'expert-choice' as const, tokenIndices, weights, probs, logits, aux: auxFromParts({}) };
     });

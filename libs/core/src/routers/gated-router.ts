@@ -1,10 +1,10 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
-import { Router } from './router.js';
+import { Router, type RouteOptions } from './router.js';
 import { GateNetwork } from './gate-network.js';
 import { CallSeeds } from './randomness.js';
-import { checkInt, checkKnownKeys, checkTokens } from './validate.js';
+import { checkInt, checkKnownKeys, checkRouteMask, checkTokens } from './validate.js';
 
 /** Fields every gated router's config has. */
 export interface GatedRouterConfig {
@@ -77,7 +77,9 @@ export abstract class GatedRouter extends Router {
     };
   }
 
-  protected checkInput(x: tf.Tensor2D): void {
+  /** Checks the tokens x [T, inputDim] and, when given, options.tokenMask [T]. */
+  protected checkInput(x: tf.Tensor2D, options?: RouteOptions): void {
     checkTokens(this.kind, 'x', x, this.inputDim);
+    checkRouteMask(this.kind, options?.tokenMask, x.shape[0]);
   }
 }

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModuleConfig } from '../module/module.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
-import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
-import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
+import { GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
+import type { CapacityConfig } from './capacity.js';
+import { TokenChoiceRouter } from './token-choice-router.js';
 import { auxFromParts } from './aux.js';
 import { tidyObject } from '../experts/tidy-object.js';
 import { detached, maskIndices, normalizeRows, pickColumns, topKIndices } from './selection.js';
@@ -20,7 +21,7 @@ export interface NullExpertRouterConfig extends GatedRouterConfig, CapacityConfi
   balanceWeight?: number;
 }
 
-const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'numNullExperts', 'k', 'balanceWeight'] as const;
+const FIELDS = [...GATED_FIELDS, 'numNullExperts', 'k', 'balanceWeight'] as const;
 
 /**
  * AdaMoE null experts (Zeng et al. 2024): the gate scores E real + m null experts; top-k runs over all E + m;
@@ -29,35 +30,31 @@ const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'numNullExperts', 'k', 'bal
  * loss (null experts share one averaged f), so layers must not add the generic one.
  * `probs`/`logits` cover the real experts only (probs renormalised over them).
  */
-export class NullExpertRouter extends GatedRouter {
+export class NullExpertRouter extends TokenChoiceRouter {
   readonly kind = 'NullExpertRouter';
   readonly numNullExperts: number;
   readonly k: number;
   readonly balanceWeight: number;
-  readonly capacityOptions: ResolvedCapacity;
 
   constructor(config: NullExpertRouterConfig) {
     const m = config?.numNullExperts ?? config?.numExperts;
     checkInt('NullExpertRouter', 'numNullExperts', m);
-    super('NullExpertRouter', config, FIELDS, config.numExperts + m);
+    // Its null-aware balance is in its own aux (it needs the null slots the routing drops): no layer term.
+    super('NullExpertRouter', config, FIELDS, { droplessByDefault: true, gateOutputs: config.numExperts + m, layerBalance: false });
     this.numNullExperts = m;
     this.k = config.k ?? Math.min(4, this.numExperts + m);
     checkInt(this.kind, 'k', this.k, 1, this.numExperts + m);
     this.balanceWeight = config.balanceWeight ?? DEFAULT_LOSS_COEFFICIENTS.switchBalance;
     checkNumber(this.kind, 'balanceWeight', this.balanceWeight, 0);
-    this.capacityOptions = resolveCapacity(this.kind, config, true);
   }
 
-  override get providesBalanceLoss(): boolean {
-    return true;
+  protected slotsPerToken(): number {
+    return this.k;
   }
 
-  override capacity(numTokens: number, training: boolean): number | undefined {
-    return tokenChoiceCapacity(this.capacityOptions, numTokens, this.k, this.numExperts, training);
-  }
 
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
-    this.checkInput(x);
+    this.checkInput(x, options);
     const E = this.numExperts;
     return tidyObject(() => {
       const T = x.shape[0];
@@ -70,12 +67,12 @@ export class NullExpertRouter extends GatedRouter {
       const logits = tf.slice(allLogits, [0, 0], [T, E]);
       const probs = normalizeRows(tf.slice(allProbs, [0, 0], [T, E]));
       const parts: Record<string, tf.Scalar> = {};
-      if (options.training && this.balanceWeight > 0) parts.balance = tf.mul(this.balanceWeight, nullAwareBalanceLoss(allProbs, all, E));
+      if (options.training && this.balanceWeight > 0) parts.balance = tf.mul(this.balanceWeight, nullAwareBalanceLoss(allProbs, all, E, options.tokenMask));
       return { mode: 'token-choice' as const, indices, weights, probs, logits, aux: auxFromParts(parts) };
     });
   }
 
   getConfig(): ModuleConfig {
-    return { ...this.gatedConfig(), ...this.capacityOptions, numNullExperts: this.numNullExperts, k: this.k, balanceWeight: this.balanceWeight };
+    return { ...this.tokenChoiceConfig(), numNullExperts: this.numNullExperts, k: this.k, balanceWeight: this.balanceWeight };
   }
 }

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
-import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
-import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
+import { GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
+import type { CapacityConfig } from './capacity.js';
+import { TokenChoiceRouter } from './token-choice-router.js';
 import { auxFromParts } from './aux.js';
 import { tidyObject } from '../experts/tidy-object.js';
 import { GruCell } from './gru-cell.js';
@@ -20,7 +21,7 @@ export interface RecurrentRouterConfig extends GatedRouterConfig, CapacityConfig
   hiddenSize?: number;
 }
 
-const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'k', 'normalize', 'hiddenSize'] as const;
+const FIELDS = [...GATED_FIELDS, 'k', 'normalize', 'hiddenSize'] as const;
 
 /**
  * Layerwise recurrent router (RMoE, Qiu et al. 2024): the router of layer l scores
@@ -30,36 +31,34 @@ const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'k', 'normalize', 'hiddenSi
  * layers; here each layer's router owns its cell (same recurrence, per-layer weights), so layers stay
  * independent modules for saving and loading.
  */
-export class RecurrentRouter extends GatedRouter {
+export class RecurrentRouter extends TokenChoiceRouter {
   readonly kind = 'RecurrentRouter';
   readonly k: number;
   readonly normalize: boolean;
   readonly hiddenSize: number;
-  readonly capacityOptions: ResolvedCapacity;
   private readonly projection: tf.Variable;
   private readonly cell: GruCell;
 
   constructor(config: RecurrentRouterConfig) {
     const hidden = config?.hiddenSize ?? 256;
     checkInt('RecurrentRouter', 'hiddenSize', hidden);
-    super('RecurrentRouter', config, FIELDS, config.numExperts, hidden);
+    super('RecurrentRouter', config, FIELDS, { droplessByDefault: false, gateInputDim: hidden });
     this.hiddenSize = hidden;
     this.k = config.k ?? 2;
     checkInt(this.kind, 'k', this.k, 1, this.numExperts);
     this.normalize = config.normalize ?? this.k > 1;
     checkBoolean(this.kind, 'normalize', this.normalize);
-    this.capacityOptions = resolveCapacity(this.kind, config, false);
     const std = Math.sqrt(1 / this.inputDim);
     this.projection = this.addParam('proj.w', tf.truncatedNormal([this.inputDim, hidden], 0, std, 'float32', deriveSeed(this.seed, 'proj')));
     this.cell = this.addChild('gru', new GruCell({ inputDim: hidden, hiddenSize: hidden, seed: deriveSeed(this.seed, 'gru') }));
   }
 
-  override capacity(numTokens: number, training: boolean): number | undefined {
-    return tokenChoiceCapacity(this.capacityOptions, numTokens, this.k, this.numExperts, training);
+  protected slotsPerToken(): number {
+    return this.k;
   }
 
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
-    this.checkInput(x);
+    this.checkInput(x, options);
     const T = x.shape[0];
     const state = options.state;
     if (state !== undefined && (state.rank !== 2 || state.shape[0] !== T || state.shape[1] !== this.hiddenSize)) {
@@ -76,6 +75,6 @@ export class RecurrentRouter extends GatedRouter {
   }
 
   getConfig(): ModuleConfig {
-    return { ...this.gatedConfig(), ...this.capacityOptions, k: this.k, normalize: this.normalize, hiddenSize: this.hiddenSize };
+    return { ...this.tokenChoiceConfig(), k: this.k, normalize: this.normalize, hiddenSize: this.hiddenSize };
   }
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '../module/module.js';
 import type { AuxLoss } from '../module/loss.js';
+import { loadBalancingLoss, type BalanceForm } from '../losses/balance.js';
 
 /** Options of one routing call. */
 export interface RouteOptions {
@@ -21,6 +22,20 @@ export interface RouteOptions {
   updateState?: boolean;
   /** Task (or domain) index for routers with one gate per task (MMoE); 0 by default. */
   task?: number;
+  /**
+   * [T] float32, 1 for a real token and 0 for padding. Routers leave padding out of their own losses and
+   * state updates (bias balancing counts, noise losses, null-aware balance), and expert choice never picks
+   * a padded token. The routing itself still covers all T rows; `MoeLayer` sends padded rows to no expert.
+   */
+  tokenMask?: tf.Tensor1D;
+}
+
+/** What a layer passes to {@link Router.balanceLoss}. */
+export interface RouterBalanceOptions {
+  /** Which choices count towards f (the layer's `balanceForm`). */
+  form: BalanceForm;
+  /** [T] float32 1 = real token, 0 = padding (left out of f and P). */
+  tokenMask?: tf.Tensor1D;
 }
 
 /**
@@ -83,11 +98,16 @@ export abstract class Router extends Module {
   }
 
   /**
-   * True when the router's own `aux` already contains a load-balancing term that replaces the generic Switch
-   * loss (null-aware balance of AdaMoE, bias balancing that needs none); layers then skip theirs.
+   * The unweighted load-balancing term a layer adds for this router's `routing` (the layer multiplies it by
+   * its `balanceWeight`), or undefined when there is none to add. Default: the Switch loss E·Σ f_e·P_e on
+   * `probs` and `indices` of a token-choice routing; none for expert choice (balanced by construction) and
+   * dense routing (nothing to balance). Routers with their own rule override it: EvoMoE's loss on the Gumbel
+   * gates, and none for routers whose `aux` already carries their balance (AdaMoE's null-aware loss) or
+   * that balance without a loss (bias balancing).
    */
-  get providesBalanceLoss(): boolean {
-    return false;
+  balanceLoss(routing: Routing, options: RouterBalanceOptions): tf.Scalar | undefined {
+    if (routing.mode !== 'token-choice') return undefined;
+    return loadBalancingLoss(routing.probs, routing.indices, { form: options.form, tokenMask: options.tokenMask });
   }
 }
 

@@ -29,8 +29,7 @@ export class SoftmaxRouter extends GatedRouter {
   }
 
   route(x: tf.Tensor2D, options: RouteOptions): DenseRouting {
-    void options;
-    this.checkInput(x);
+    this.checkInput(x, options);
     return tidyObject(() => {
       const logits = this.gate.apply(x);
       const probs: tf.Tensor2D = tf.softmax(this.temperature === 1 ? logits : tf.div<tf.Tensor2D>(logits, this.temperature));

@@ -60,7 +60,8 @@ describe('sparse router semantics', () => {
     expect(w[0]).toBeCloseTo(1, 5);
     expect(w.slice(1, 4)).toEqual([0, 0, 0]);
     expect(w[4] + w[5]).toBeCloseTo(1, 5);
-    expect(r.providesBalanceLoss).toBe(true);
+    // Its null-aware balance is in its own aux, so a layer adds no generic balance term on top.
+    expect(r.balanceLoss(out, { form: 'first-choice' })).toBeUndefined();
     expect(Object.keys(out.aux.parts)).toEqual(['balance']);
     expect(out.probs.shape).toEqual([3, 2]);
     disposeRouting(out);

@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
-import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
-import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
+import { GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
+import { CAPACITY_FIELDS, type CapacityConfig } from './capacity.js';
+import { TokenChoiceRouter } from './token-choice-router.js';
 import { jitter } from './randomness.js';
 import { scatterColumns } from './selection.js';
+import { maskRows } from '../losses/token-mask.js';
 import { selectTopK } from './token-choice.js';
 import { auxFromParts } from './aux.js';
 import { tidyObject } from '../experts/tidy-object.js';
@@ -50,7 +52,7 @@ export const TOP_K_FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'k', 'normaliz
  * logits; weights are the softmax probabilities of the selected experts, taken over all E experts first (so
  * k = 1 still has a router gradient) and optionally renormalised over the k. `probs` are the clean softmax.
  */
-export class TopKRouter extends GatedRouter {
+export class TopKRouter extends TokenChoiceRouter {
   readonly kind: string = 'TopKRouter';
   readonly k: number;
   readonly normalize: boolean;
@@ -60,11 +62,10 @@ export class TopKRouter extends GatedRouter {
   readonly jitter: number;
   readonly importanceWeight: number;
   readonly loadWeight: number;
-  readonly capacityOptions: ResolvedCapacity;
   private readonly noiseWeight?: tf.Variable;
 
   constructor(config: TopKRouterConfig, owner = 'TopKRouter', knownFields: readonly string[] = TOP_K_FIELDS) {
-    super(owner, config, knownFields);
+    super(owner, config, knownFields, { droplessByDefault: false });
     this.k = config.k ?? 2;
     checkInt(owner, 'k', this.k, 1, this.numExperts);
     this.normalize = config.normalize ?? this.k > 1;
@@ -84,13 +85,12 @@ export class TopKRouter extends GatedRouter {
     checkNumber(owner, 'importanceWeight', this.importanceWeight, 0);
     this.loadWeight = config.loadWeight ?? DEFAULT_LOSS_COEFFICIENTS.load;
     checkNumber(owner, 'loadWeight', this.loadWeight, 0);
-    this.capacityOptions = resolveCapacity(owner, config, false);
     // tensor2tensor starts W_noise at zero: the noise scale starts at softplus(0) + ε for every expert.
     if (this.noise === 'learned') this.noiseWeight = this.addParam('noise.w', tf.zeros([this.inputDim, this.numExperts]));
   }
 
-  override capacity(numTokens: number, training: boolean): number | undefined {
-    return tokenChoiceCapacity(this.capacityOptions, numTokens, this.k, this.numExperts, training);
+  protected slotsPerToken(): number {
+    return this.k;
   }
 
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
@@ -107,9 +107,9 @@ export class TopKRouter extends GatedRouter {
       const { indices, weights } = selectTopK(scores, std ? tf.softmax(scores) : probs, this.k, this.normalize);
       const parts: Record<string, tf.Scalar> = {};
       if (std) {
-        parts.importance = tf.mul(this.importanceWeight, importanceLoss(scatterColumns(indices, weights, this.numExperts)));
+        parts.importance = tf.mul(this.importanceWeight, importanceLoss(maskRows(scatterColumns(indices, weights, this.numExperts), options.tokenMask)));
         // The smooth load estimator needs a (k+1)-th value; with k = E every expert is always "in".
-        if (this.k < this.numExperts) parts.load = tf.mul(this.loadWeight, loadLoss(logits, scores, std, this.k));
+        if (this.k < this.numExperts) parts.load = tf.mul(this.loadWeight, loadLoss(logits, scores, std, this.k, options.tokenMask));
       }
       return { mode: 'token-choice' as const, indices, weights, probs, logits, aux: auxFromParts(parts) };
     });
@@ -124,8 +124,7 @@ export class TopKRouter extends GatedRouter {
 
   getConfig(): ModuleConfig {
     return {
-      ...this.gatedConfig(),
-      ...this.capacityOptions,
+      ...this.tokenChoiceConfig(),
       k: this.k,
       normalize: this.normalize,
       noise: this.noise,

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModuleConfig } from '../module/module.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
-import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
-import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
+import { GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
+import type { CapacityConfig } from './capacity.js';
+import { TokenChoiceRouter } from './token-choice-router.js';
 import { auxFromParts } from './aux.js';
 import { tidyObject } from '../experts/tidy-object.js';
 import { detached, normalizeRows, pickColumns } from './selection.js';
@@ -24,23 +25,23 @@ export interface TopPRouterConfig extends GatedRouterConfig, CapacityConfig {
   dynamicLossWeight?: number;
 }
 
-const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'threshold', 'maxK', 'normalize', 'dynamicLossWeight'] as const;
+const FIELDS = [...GATED_FIELDS, 'threshold', 'maxK', 'normalize', 'dynamicLossWeight'] as const;
 
 /**
  * Top-p dynamic routing ("Harder Tasks Need More Experts", Huang et al. 2024): experts sorted by
  * probability are taken until their cumulative probability exceeds p (the crossing expert included), so
  * confident tokens use one expert and uncertain ones several. Unused slots of the [T, maxK] result are -1.
  */
-export class TopPRouter extends GatedRouter {
+export class TopPRouter extends TokenChoiceRouter {
   readonly kind = 'TopPRouter';
   readonly threshold: number;
   readonly maxK: number;
   readonly normalize: boolean;
   readonly dynamicLossWeight: number;
-  readonly capacityOptions: ResolvedCapacity;
 
   constructor(config: TopPRouterConfig) {
-    super('TopPRouter', config, FIELDS);
+    // The number of experts per token is data-dependent, so dropless is the safe default.
+    super('TopPRouter', config, FIELDS, { droplessByDefault: true });
     this.threshold = config.threshold ?? 0.4;
     checkNumber(this.kind, 'threshold', this.threshold, 0, 1, true);
     this.maxK = config.maxK ?? this.numExperts;
@@ -49,16 +50,14 @@ export class TopPRouter extends GatedRouter {
     checkBoolean(this.kind, 'normalize', this.normalize);
     this.dynamicLossWeight = config.dynamicLossWeight ?? 1e-4;
     checkNumber(this.kind, 'dynamicLossWeight', this.dynamicLossWeight, 0);
-    // The number of experts per token is data-dependent, so dropless is the safe default.
-    this.capacityOptions = resolveCapacity(this.kind, config, true);
   }
 
-  override capacity(numTokens: number, training: boolean): number | undefined {
-    return tokenChoiceCapacity(this.capacityOptions, numTokens, this.maxK, this.numExperts, training);
+  protected slotsPerToken(): number {
+    return this.maxK;
   }
 
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
-    this.checkInput(x);
+    this.checkInput(x, options);
     return tidyObject(() => {
       const logits = this.gate.apply(x);
       const probs = tf.softmax(logits);
@@ -72,15 +71,14 @@ export class TopPRouter extends GatedRouter {
       const picked = pickColumns(probs, indices);
       const weights = this.normalize ? normalizeRows(picked) : picked;
       const parts: Record<string, tf.Scalar> = {};
-      if (options.training && this.dynamicLossWeight > 0) parts.dynamic = tf.mul(this.dynamicLossWeight, routingEntropyLoss(probs));
+      if (options.training && this.dynamicLossWeight > 0) parts.dynamic = tf.mul(this.dynamicLossWeight, routingEntropyLoss(probs, options.tokenMask));
       return { mode: 'token-choice' as const, indices, weights, probs, logits, aux: auxFromParts(parts) };
     });
   }
 
   getConfig(): ModuleConfig {
     return {
-      ...this.gatedConfig(),
-      ...this.capacityOptions,
+      ...this.tokenChoiceConfig(),
       threshold: this.threshold,
       maxK: this.maxK,
       normalize: this.normalize,

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
 import type { RouteOptions, TokenChoiceRouting } from './router.js';
-import { GatedRouter, GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
-import { CAPACITY_FIELDS, resolveCapacity, tokenChoiceCapacity, type CapacityConfig, type ResolvedCapacity } from './capacity.js';
+import { GATED_FIELDS, type GatedRouterConfig } from './gated-router.js';
+import type { CapacityConfig } from './capacity.js';
+import { TokenChoiceRouter } from './token-choice-router.js';
 import { auxFromParts } from './aux.js';
 import { tidyObject } from '../experts/tidy-object.js';
 import { seededDropout } from './randomness.js';
@@ -24,7 +25,7 @@ export interface UncertaintyRouterConfig extends GatedRouterConfig, CapacityConf
   ridge?: number;
 }
 
-const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'k', 'samples', 'dropout', 'ridge'] as const;
+const FIELDS = [...GATED_FIELDS, 'k', 'samples', 'dropout', 'ridge'] as const;
 
 /**
  * MoFME's uncertainty-aware router (Zhang et al. 2024), implemented from the paper's description (the
@@ -35,16 +36,15 @@ const FIELDS = [...GATED_FIELDS, ...CAPACITY_FIELDS, 'k', 'samples', 'dropout', 
  * router, as the released code does. Deterministic given `RouteOptions.seed`. Unverified against the
  * authors' results: treat the calibration as experimental.
  */
-export class UncertaintyRouter extends GatedRouter {
+export class UncertaintyRouter extends TokenChoiceRouter {
   readonly kind = 'UncertaintyRouter';
   readonly k: number;
   readonly samples: number;
   readonly dropout: number;
   readonly ridge: number;
-  readonly capacityOptions: ResolvedCapacity;
 
   constructor(config: UncertaintyRouterConfig) {
-    super('UncertaintyRouter', config, FIELDS);
+    super('UncertaintyRouter', config, FIELDS, { droplessByDefault: true });
     this.k = config.k ?? 2;
     checkInt(this.kind, 'k', this.k, 2, this.numExperts);
     this.samples = config.samples ?? 5;
@@ -54,15 +54,14 @@ export class UncertaintyRouter extends GatedRouter {
     if (this.dropout >= 1) throw new Error(`${this.kind}: dropout must be < 1; got ${this.dropout}`);
     this.ridge = config.ridge ?? 1e-5;
     checkNumber(this.kind, 'ridge', this.ridge, 0, Infinity, true);
-    this.capacityOptions = resolveCapacity(this.kind, config, true);
   }
 
-  override capacity(numTokens: number, training: boolean): number | undefined {
-    return tokenChoiceCapacity(this.capacityOptions, numTokens, this.k, this.numExperts, training);
+  protected slotsPerToken(): number {
+    return this.k;
   }
 
   route(x: tf.Tensor2D, options: RouteOptions): TokenChoiceRouting {
-    this.checkInput(x);
+    this.checkInput(x, options);
     const seed = this.seeds.next(options.seed);
     return tidyObject(() => {
       const logits = this.gate.apply(x);
@@ -78,18 +77,31 @@ export class UncertaintyRouter extends GatedRouter {
         const s = selectTopK(l, tf.softmax(l), this.k, true);
         draws.push(dense(s.indices, s.weights));
       }
-      const stacked = tf.stack(draws, 1) as tf.Tensor3D; // [T, M, E]
-      const mu = tf.mean(stacked, 1) as tf.Tensor2D;
-      const dev = tf.sub(stacked, tf.expandDims(mu, 1)) as tf.Tensor3D;
-      const cov = tf.div(tf.matMul(dev, dev, true, false), this.samples) as tf.Tensor3D; // [T, E, E]
-      const sigma = tf.add(cov, tf.mul(tf.eye(E), this.ridge)) as tf.Tensor3D;
-      const y = solveSpd(sigma, tf.sub(r, mu) as tf.Tensor2D);
-      const calibrated = tf.div(y, tf.add(tf.norm(y, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D;
+      const calibrated = uncertaintyCalibration(r, tf.stack(draws, 1) as tf.Tensor3D, this.ridge);
       return { mode: 'token-choice' as const, indices: plain.indices, weights: pickColumns(calibrated, plain.indices), probs, logits, aux: auxFromParts({}) };
     });
   }
 
   getConfig(): ModuleConfig {
-    return { ...this.gatedConfig(), ...this.capacityOptions, k: this.k, samples: this.samples, dropout: this.dropout, ridge: this.ridge };
+    return { ...this.tokenChoiceConfig(), k: this.k, samples: this.samples, dropout: this.dropout, ridge: this.ridge };
   }
+}
+
+/**
+ * MoFME's calibration of one routing vector per token: with the Monte-Carlo draws' mean μ and population
+ * covariance Σ = (1/M) Σ_m (d_m − μ)(d_m − μ)ᵀ (+ ridge·I), the direction y = Σ⁻¹(r − μ) normalised to unit
+ * length. `r` [T, E] is the plain router's dense weights, `draws` [T, M, E] the M dropout samples'.
+ * Differentiable in both. Exported for its hand-computed spec.
+ */
+export function uncertaintyCalibration(r: tf.Tensor2D, draws: tf.Tensor3D, ridge: number): tf.Tensor2D {
+  const [T, M, E] = draws.shape;
+  if (r.rank !== 2 || r.shape[0] !== T || r.shape[1] !== E) throw new Error(`uncertaintyCalibration: r must have shape [${T}, ${E}] (draws are [${draws.shape}]); got [${r.shape}]`);
+  return tf.tidy(() => {
+    const mu = tf.mean(draws, 1) as tf.Tensor2D;
+    const dev = tf.sub(draws, tf.expandDims(mu, 1)) as tf.Tensor3D;
+    const cov = tf.div(tf.matMul(dev, dev, true, false), M) as tf.Tensor3D; // [T, E, E]
+    const sigma = tf.add(cov, tf.mul(tf.eye(E), ridge)) as tf.Tensor3D;
+    const y = solveSpd(sigma, tf.sub(r, mu) as tf.Tensor2D);
+    return tf.div(y, tf.add(tf.norm(y, 'euclidean', 1, true), 1e-12)) as tf.Tensor2D;
+  });
 }

@@ -27,6 +27,8 @@ export interface RoutingStats {
   meanEntropy: tf.Scalar;
   /** [T] int32 first-choice expert of each token (-1 = none), kept only for the consistency metric. */
   top1?: tf.Tensor1D;
+  /** Scalar: real tokens of a masked batch (only with a token mask; the rates then count these only). */
+  realTokens?: tf.Scalar;
 }
 
 /** What the layer knows beyond the routing result (its dispatch plan), for {@link routingStats}. */
@@ -39,6 +41,11 @@ export interface RoutingStatsOptions {
   dropped?: tf.Scalar;
   /** Keep each token's first choice for `RoutingConsistency` (costs a [T] read). Default false. */
   keepTop1?: boolean;
+  /**
+   * [T] float32, 1 = real token, 0 = padding: padding is left out of the counts, the entropy, the unrouted
+   * tokens and the experts per token (its first choice reads -1). `counts`/`dropped` must already exclude it.
+   */
+  tokenMask?: tf.Tensor1D;
 }
 
 /** Computes the device-side statistics of a routing result (synchronous, no readback). */
@@ -50,28 +57,36 @@ export function routingStats(routing: Routing, options: RoutingStatsOptions = {}
   if (options.capacity !== undefined && (!Number.isInteger(options.capacity) || options.capacity < 0)) {
     throw new Error(`routingStats: options.capacity must be an integer ≥ 0 or undefined; got ${options.capacity}`);
   }
+  const mask = options.tokenMask;
+  if (mask && (mask.rank !== 1 || mask.shape[0] !== T)) throw new Error(`routingStats: options.tokenMask must have shape [${T}]; got [${mask.shape}]`);
   return tidyObject((): RoutingStats => {
     const p = routing.probs;
-    const meanEntropy = routingEntropyLoss(p);
+    const meanEntropy = routingEntropyLoss(p, mask);
     let routerCounts: tf.Tensor1D;
     let perToken: tf.Tensor1D; // experts each token got
     let top1: tf.Tensor1D | undefined;
+    const realOnly = (ids: tf.Tensor2D): tf.Tensor2D =>
+      mask ? (tf.where(tf.greater(tf.tile(tf.reshape(mask, [T, 1]), [1, ids.shape[1]]), 0), ids, tf.fill(ids.shape, -1, 'int32')) as tf.Tensor2D) : ids;
     if (routing.mode === 'token-choice') {
-      routerCounts = countIds(routing.indices, E);
-      perToken = tf.sum(tf.cast(tf.greaterEqual(routing.indices, 0), 'float32'), 1) as tf.Tensor1D;
-      if (options.keepTop1) top1 = tf.reshape(tf.slice(routing.indices, [0, 0], [T, 1]), [T]) as tf.Tensor1D;
+      const ids = realOnly(routing.indices);
+      routerCounts = countIds(ids, E);
+      perToken = tf.sum(tf.cast(tf.greaterEqual(ids, 0), 'float32'), 1) as tf.Tensor1D;
+      if (options.keepTop1) top1 = tf.reshape(tf.slice(ids, [0, 0], [T, 1]), [T]) as tf.Tensor1D;
     } else if (routing.mode === 'expert-choice') {
       const C = routing.tokenIndices.shape[1];
-      routerCounts = tf.fill([E], C) as tf.Tensor1D;
+      // With a mask, an expert's count is the real tokens among the C it picked.
+      routerCounts = mask ? (tf.sum(tf.gather(mask, routing.tokenIndices), 1) as tf.Tensor1D) : (tf.fill([E], C) as tf.Tensor1D);
       perToken = countIds(routing.tokenIndices, T);
-      if (options.keepTop1) top1 = tf.cast(tf.argMax(p, 1), 'int32') as tf.Tensor1D;
+      if (options.keepTop1) top1 = tf.reshape(realOnly(tf.reshape(tf.cast(tf.argMax(p, 1), 'int32'), [T, 1]) as tf.Tensor2D), [T]) as tf.Tensor1D;
     } else {
       // Dense routing: every expert sees every token; "counts" are the soft weight mass per expert.
-      routerCounts = tf.sum(routing.weights, 0) as tf.Tensor1D;
+      routerCounts = tf.sum(mask ? tf.mul(routing.weights, tf.expandDims(mask, 1)) : routing.weights, 0) as tf.Tensor1D;
       perToken = tf.fill([T], E) as tf.Tensor1D;
-      if (options.keepTop1) top1 = tf.cast(tf.argMax(routing.weights, 1), 'int32') as tf.Tensor1D;
+      if (options.keepTop1) top1 = tf.reshape(realOnly(tf.reshape(tf.cast(tf.argMax(routing.weights, 1), 'int32'), [T, 1]) as tf.Tensor2D), [T]) as tf.Tensor1D;
     }
-    const assignments = routing.mode === 'dense' ? tf.scalar(T * E) : (tf.sum(routerCounts) as tf.Scalar);
+    const realTokens = mask ? (tf.sum(mask) as tf.Scalar) : undefined;
+    const assignments = routing.mode === 'dense' ? (realTokens ? (tf.mul(realTokens, E) as tf.Scalar) : tf.scalar(T * E)) : (tf.sum(routerCounts) as tf.Scalar);
+    const unrouted = tf.cast(tf.equal(perToken, 0), 'float32');
     return {
       mode: routing.mode,
       numTokens: T,
@@ -80,21 +95,23 @@ export function routingStats(routing: Routing, options: RoutingStatsOptions = {}
       expertCounts: options.counts ? (tf.cast(options.counts, 'float32') as tf.Tensor1D) : routerCounts,
       assignments,
       dropped: options.dropped ? (tf.cast(options.dropped, 'float32') as tf.Scalar) : tf.scalar(0),
-      unroutedTokens: tf.sum(tf.cast(tf.equal(perToken, 0), 'float32')) as tf.Scalar,
+      unroutedTokens: tf.sum(mask ? tf.mul(unrouted, mask) : unrouted) as tf.Scalar,
       meanEntropy,
       ...(top1 ? { top1 } : {}),
+      ...(realTokens ? { realTokens } : {}),
     };
   });
 }
 
 /** Disposes every tensor of a {@link RoutingStats}. */
 export function disposeRoutingStats(s: RoutingStats): void {
-  tf.dispose([s.expertCounts, s.assignments, s.dropped, s.unroutedTokens, s.meanEntropy, ...(s.top1 ? [s.top1] : [])]);
+  tf.dispose([s.expertCounts, s.assignments, s.dropped, s.unroutedTokens, s.meanEntropy, ...(s.top1 ? [s.top1] : []), ...(s.realTokens ? [s.realTokens] : [])]);
 }
 
 /** Host-side numbers of one forward's routing. */
 export interface RoutingStatsValues {
   mode: Routing['mode'];
+  /** Tokens routed: the real tokens of a masked batch, else every row. */
   numTokens: number;
   numExperts: number;
   capacity: number | undefined;
@@ -124,18 +141,18 @@ export interface RoutingStatsValues {
 export async function readRoutingStats(s: RoutingStats): Promise<RoutingStatsValues> {
   const E = s.numExperts;
   const packed = tf.tidy(() =>
-    tf.concat([s.expertCounts, tf.stack([s.assignments, s.dropped, s.unroutedTokens, s.meanEntropy]), ...(s.top1 ? [tf.cast(s.top1, 'float32')] : [])]),
+    tf.concat([s.expertCounts, tf.stack([s.assignments, s.dropped, s.unroutedTokens, s.meanEntropy, s.realTokens ?? tf.scalar(s.numTokens)]), ...(s.top1 ? [tf.cast(s.top1, 'float32')] : [])]),
   );
   const v = await packed.data();
   packed.dispose();
   const counts = Array.from(v.subarray(0, E));
-  const [assignments, dropped, unrouted, entropy] = Array.from(v.subarray(E, E + 4));
+  const [assignments, dropped, unrouted, entropy, numTokens] = Array.from(v.subarray(E, E + 5));
   const total = counts.reduce((a, b) => a + b, 0);
   const tokenShare = counts.map((c) => (total > 0 ? c / total : 0));
   const capacity = s.capacity;
   return {
     mode: s.mode,
-    numTokens: s.numTokens,
+    numTokens,
     numExperts: E,
     capacity,
     expertCounts: counts,
@@ -144,13 +161,13 @@ export async function readRoutingStats(s: RoutingStats): Promise<RoutingStatsVal
     activeExperts: counts.filter((c) => c > 0).length,
     entropy,
     normalizedEntropy: E > 1 ? entropy / Math.log(E) : 0,
-    expertsPerToken: s.mode === 'dense' ? E : assignments / s.numTokens,
+    expertsPerToken: s.mode === 'dense' ? E : numTokens > 0 ? assignments / numTokens : 0,
     droppedRate: assignments > 0 ? dropped / assignments : 0,
-    unroutedRate: unrouted / s.numTokens,
+    unroutedRate: numTokens > 0 ? unrouted / numTokens : 0,
     capacityUse:
       capacity === undefined || capacity === 0
         ? undefined
         : { mean: counts.reduce((a, c) => a + c / capacity, 0) / E, max: Math.max(...counts.map((c) => c / capacity)) },
-    ...(s.top1 ? { top1: Int32Array.from(v.subarray(E + 4)) } : {}),
+    ...(s.top1 ? { top1: Int32Array.from(v.subarray(E + 5)) } : {}),
   };
 }
