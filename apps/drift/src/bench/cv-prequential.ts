@@ -23,7 +23,7 @@ export interface CvPrequentialResult {
  */
 export async function runCvPrequential(
   makeLearner: (fold: number) => StreamLearner,
-  source: InstanceStream | AsyncIterable<Instance>,
+  source: InstanceStream | AsyncIterable<Instance> | Iterable<Instance>,
   options: CvPrequentialOptions,
 ): Promise<CvPrequentialResult> {
   const { folds } = options;
@@ -43,7 +43,7 @@ export async function runCvPrequential(
     const s = source as InstanceStream;
     for (let i = 0; i < limit; i++) step(s.nextInstance());
   } else {
-    for await (const inst of source as AsyncIterable<Instance>) {
+    for await (const inst of source as AsyncIterable<Instance> | Iterable<Instance>) {
       if (evaluator.instances >= limit) break;
       step(inst);
     }
