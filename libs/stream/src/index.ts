@@ -8,10 +8,8 @@ export * from './generators/random-rbf-generator.js';
 export * from './generators/agrawal-generator.js';
 export * from './generators/hyperplane-generator.js';
 export * from './generators/concept-drift-stream.js';
-export * from './tree/normal-probability.js';
-export * from './tree/numeric-observer.js';
-export * from './tree/nominal-observer.js';
-export * from './tree/split-criterion.js';
+// The tree's internals (attribute observers, split criteria, the normal CDF) stay private: users pick them
+// through HoeffdingTree options (splitCriterion 'infogain' / 'gini', leafPrediction), not by importing them.
 export * from './tree/nodes.js';
 export * from './tree/hoeffding-tree.js';
 export * from './drift/adwin.js';

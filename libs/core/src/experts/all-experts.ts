@@ -25,21 +25,7 @@ export function uniformPlan(numTokens: number, numExperts: number): DispatchPlan
 export function applyAllExperts(bank: ExpertBank, inputs: tf.Tensor2D | tf.Tensor3D | tf.Tensor2D[]): tf.Tensor3D {
   const E = bank.numExperts;
   const d = bank.inputDim;
-  const owner = 'applyAllExperts';
-  let T: number;
-  if (Array.isArray(inputs)) {
-    if (inputs.length !== E) throw new Error(`${owner}: inputs must be one tensor or ${E} (one per expert); got ${inputs.length}`);
-    T = inputs[0].shape[0];
-    for (const [i, t] of inputs.entries()) {
-      if (t.rank !== 2 || t.shape[0] !== T || t.shape[1] !== d) throw new Error(`${owner}: inputs[${i}] must have shape [${T}, ${d}]; got [${t.shape}]`);
-    }
-  } else if (inputs.rank === 3) {
-    if (inputs.shape[0] !== E || inputs.shape[2] !== d) throw new Error(`${owner}: inputs must have shape [${E}, T, ${d}]; got [${inputs.shape}]`);
-    T = inputs.shape[1];
-  } else {
-    if (inputs.rank !== 2 || inputs.shape[1] !== d) throw new Error(`${owner}: inputs must have shape [T, ${d}]; got [${inputs.shape}]`);
-    T = inputs.shape[0];
-  }
+  const T = checkExpertInputs('applyAllExperts', E, d, inputs);
   const plan = uniformPlan(T, E);
   try {
     return tf.tidy(() => {
@@ -52,6 +38,27 @@ export function applyAllExperts(bank: ExpertBank, inputs: tf.Tensor2D | tf.Tenso
   } finally {
     disposeDispatchPlan(plan);
   }
+}
+
+/**
+ * Validates the inputs of an every-expert-on-every-token pass (one [T, d] tensor, one per expert, or an
+ * [E, T, d] stack) and returns T.
+ */
+export function checkExpertInputs(owner: string, E: number, d: number, inputs: tf.Tensor2D | tf.Tensor3D | tf.Tensor2D[]): number {
+  if (Array.isArray(inputs)) {
+    if (inputs.length !== E) throw new Error(`${owner}: inputs must be one tensor or ${E} (one per expert); got ${inputs.length}`);
+    const T = inputs[0].shape[0];
+    for (const [i, t] of inputs.entries()) {
+      if (t.rank !== 2 || t.shape[0] !== T || t.shape[1] !== d) throw new Error(`${owner}: inputs[${i}] must have shape [${T}, ${d}]; got [${t.shape}]`);
+    }
+    return T;
+  }
+  if (inputs.rank === 3) {
+    if (inputs.shape[0] !== E || inputs.shape[2] !== d) throw new Error(`${owner}: inputs must have shape [${E}, T, ${d}]; got [${inputs.shape}]`);
+    return inputs.shape[1];
+  }
+  if (inputs.rank !== 2 || inputs.shape[1] !== d) throw new Error(`${owner}: inputs must have shape [T, ${d}]; got [${inputs.shape}]`);
+  return inputs.shape[0];
 }
 
 /** Σ_e weights[t, e] · expertOutputs[e, t, :] → [T, o]; weights [T, E] (zero where a gate does not see an expert). */

@@ -2,6 +2,7 @@ import type { ModuleConfig } from '../module/module.js';
 import { checkActivation, type ExpertActivation } from './activation.js';
 import { checkInt } from './check.js';
 import { FfnExperts } from './ffn-experts.js';
+import { checkConfigFields, configFields } from '../config/config-fields.js';
 
 /** Configuration of {@link BottleneckAdapters}. */
 export interface BottleneckAdaptersConfig {
@@ -15,6 +16,9 @@ export interface BottleneckAdaptersConfig {
   seed?: number;
 }
 
+/** Every key of {@link BottleneckAdaptersConfig} (checked against the type by `configFields`): any other key is refused. */
+export const BOTTLENECK_ADAPTERS_FIELDS = configFields<BottleneckAdaptersConfig>()(['numExperts', 'inputDim', 'bottleneckDim', 'activation', 'seed']);
+
 /**
  * Bottleneck adapters as experts (MixDA's domain adapters): down-project d → m, activation, up-project
  * m → d, with the up-projection zero-initialised so a fresh adapter adds nothing to the frozen model.
@@ -24,6 +28,7 @@ export class BottleneckAdapters extends FfnExperts {
   override readonly kind: string = 'BottleneckAdapters';
 
   constructor(config: BottleneckAdaptersConfig) {
+    checkConfigFields('BottleneckAdapters', config, BOTTLENECK_ADAPTERS_FIELDS);
     checkInt('BottleneckAdapters', 'bottleneckDim', config.bottleneckDim);
     const activation = config.activation ?? 'relu';
     checkActivation('BottleneckAdapters', 'activation', activation);

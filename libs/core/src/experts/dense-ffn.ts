@@ -5,6 +5,7 @@ import { checkInput, checkInt } from './check.js';
 import { ffnForward, type FfnWeights } from './ffn-math.js';
 import { createFfnParams, ffnParamCount, type FfnShape } from './ffn-params.js';
 import { denseOps } from './linear-ops.js';
+import { checkConfigFields, configFields } from '../config/config-fields.js';
 
 /** Configuration of {@link DenseFfn}. */
 export interface DenseFfnConfig {
@@ -21,6 +22,9 @@ export interface DenseFfnConfig {
   seed?: number;
 }
 
+/** Every key of {@link DenseFfnConfig} (checked against the type by `configFields`): any other key is refused. */
+export const DENSE_FFN_FIELDS = configFields<DenseFfnConfig>()(['inputDim', 'hiddenDim', 'outputDim', 'activation', 'bias', 'trainable', 'seed']);
+
 /**
  * The dense FFN an MoE layer replaces: y = act(xW1 + b1)W2 + b2 (or a GLU variant). Also the shared
  * expert of DeepSeekMoE, the frozen base of adapter mixtures, the shared bottom of multi-task models, and
@@ -35,6 +39,7 @@ export class DenseFfn extends Module {
 
   constructor(config: DenseFfnConfig) {
     super();
+    checkConfigFields('DenseFfn', config, DENSE_FFN_FIELDS);
     checkInt('DenseFfn', 'inputDim', config.inputDim);
     checkInt('DenseFfn', 'hiddenDim', config.hiddenDim);
     if (config.outputDim !== undefined) checkInt('DenseFfn', 'outputDim', config.outputDim);

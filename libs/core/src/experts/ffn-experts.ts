@@ -7,6 +7,7 @@ import { ExpertBank } from './expert-bank.js';
 import { ffnForward, type FfnWeights } from './ffn-math.js';
 import { createFfnParams, ffnParamCount, type FfnShape } from './ffn-params.js';
 import { withGroupedOps } from './linear-ops.js';
+import { checkConfigFields, configFields } from '../config/config-fields.js';
 
 /** Configuration of {@link FfnExperts}. */
 export interface FfnExpertsConfig {
@@ -20,6 +21,9 @@ export interface FfnExpertsConfig {
   bias?: boolean;
   seed?: number;
 }
+
+/** Every key of {@link FfnExpertsConfig} (checked against the type by `configFields`): any other key is refused. */
+export const FFN_EXPERTS_FIELDS = configFields<FfnExpertsConfig>()(['numExperts', 'inputDim', 'hiddenDim', 'outputDim', 'activation', 'bias', 'seed']);
 
 /** Internal spec shared by the FFN-shaped banks (LoRA, rank-one, bottleneck adapters are FFN banks too). */
 export interface FfnBankSpec extends FfnShape {
@@ -44,6 +48,7 @@ export class FfnExperts extends ExpertBank {
     super();
     if (owner === undefined) {
       const c = config as FfnExpertsConfig;
+      checkConfigFields('FfnExperts', c, FFN_EXPERTS_FIELDS);
       checkInt('FfnExperts', 'hiddenDim', c.hiddenDim);
       const activation = c.activation ?? 'gelu';
       checkActivation('FfnExperts', 'activation', activation);

@@ -7,6 +7,7 @@ import { checkInput, checkInt } from './check.js';
 import { ExpertBank } from './expert-bank.js';
 import { glorotUniform, noisyConstant } from './init.js';
 import { denseOps, withGroupedOps, type LinearOps } from './linear-ops.js';
+import { checkConfigFields, configFields } from '../config/config-fields.js';
 
 /** 'vector': γ_e, β_e ∈ R^h (the paper's figure); 'linear': γ_e(h) = h·Wγ_e + bγ_e, β_e likewise (the released code). */
 export type FilmModulation = 'vector' | 'linear';
@@ -21,6 +22,9 @@ export interface FilmExpertsConfig {
   modulation?: FilmModulation;
   seed?: number;
 }
+
+/** Every key of {@link FilmExpertsConfig} (checked against the type by `configFields`): any other key is refused. */
+export const FILM_EXPERTS_FIELDS = configFields<FilmExpertsConfig>()(['numExperts', 'inputDim', 'hiddenDim', 'modulation', 'seed']);
 
 /**
  * MoFME feature-modulated experts: ONE shared GLU-like block h = GELU(x·Wa) ⊙ (x·Wb) runs once per token
@@ -43,6 +47,7 @@ export class FilmExperts extends ExpertBank {
 
   constructor(config: FilmExpertsConfig) {
     super();
+    checkConfigFields('FilmExperts', config, FILM_EXPERTS_FIELDS);
     checkInt('FilmExperts', 'numExperts', config.numExperts);
     checkInt('FilmExperts', 'inputDim', config.inputDim);
     const h = config.hiddenDim ?? config.inputDim;

@@ -3,6 +3,7 @@ import { frequencySplit } from '@moe/kernels';
 import type { ModuleConfig } from '../module/module.js';
 import { checkInput, checkInt, checkNumber } from './check.js';
 import { FfnExperts } from './ffn-experts.js';
+import { checkConfigFields, configFields } from '../config/config-fields.js';
 
 /** The bands the three experts read, in expert order (Earth-Adapter: MLP1(F), MLP2(F_low), MLP3(F_high)). */
 export const FREQUENCY_BANDS = ['full', 'low', 'high'] as const;
@@ -18,6 +19,9 @@ export interface FrequencyAdapterExpertsConfig {
   seed?: number;
 }
 
+/** Every key of {@link FrequencyAdapterExpertsConfig} (checked against the type by `configFields`): any other key is refused. */
+export const FREQUENCY_ADAPTER_EXPERTS_FIELDS = configFields<FrequencyAdapterExpertsConfig>()(['channels', 'adapterDim', 'cutoff', 'seed']);
+
 /**
  * Earth-Adapter's frequency-band experts: three ReLU adapter MLPs C → d → C, the first reading the feature
  * map itself, the second its low-frequency band and the third its high-frequency band (exact split by the
@@ -30,6 +34,7 @@ export class FrequencyAdapterExperts extends FfnExperts {
 
   constructor(config: FrequencyAdapterExpertsConfig) {
     const owner = 'FrequencyAdapterExperts';
+    checkConfigFields(owner, config, FREQUENCY_ADAPTER_EXPERTS_FIELDS);
     checkInt(owner, 'channels', config.channels);
     checkInt(owner, 'adapterDim', config.adapterDim);
     const cutoff = config.cutoff ?? 0.3;

@@ -19,4 +19,4 @@ export { Linear } from './linear.js';
 export type { LinearConfig } from './linear.js';
 export { FrequencyAdapterExperts, FREQUENCY_BANDS } from './frequency-adapter-experts.js';
 export type { FrequencyAdapterExpertsConfig } from './frequency-adapter-experts.js';
-export { applyAllExperts, mixExperts, uniformPlan } from './all-experts.js';
+export { applyAllExperts, mixExperts } from './all-experts.js';

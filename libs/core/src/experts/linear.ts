@@ -3,6 +3,7 @@ import { Module, type ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
 import { checkInput, checkInt } from './check.js';
 import { glorotUniform } from './init.js';
+import { checkConfigFields, configFields } from '../config/config-fields.js';
 
 /** Configuration of {@link Linear}. */
 export interface LinearConfig {
@@ -13,6 +14,9 @@ export interface LinearConfig {
   trainable?: boolean;
   seed?: number;
 }
+
+/** Every key of {@link LinearConfig} (checked against the type by `configFields`): any other key is refused. */
+export const LINEAR_FIELDS = configFields<LinearConfig>()(['inputDim', 'outputDim', 'bias', 'trainable', 'seed']);
 
 /** y = x·W + b on [..., inputDim]; the base layer that LoRA / rank-one experts adapt. */
 export class Linear extends Module {
@@ -27,6 +31,7 @@ export class Linear extends Module {
 
   constructor(config: LinearConfig) {
     super();
+    checkConfigFields('Linear', config, LINEAR_FIELDS);
     checkInt('Linear', 'inputDim', config.inputDim);
     checkInt('Linear', 'outputDim', config.outputDim);
     this.inputDim = config.inputDim;

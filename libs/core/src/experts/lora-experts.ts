@@ -1,6 +1,7 @@
 import type { ModuleConfig } from '../module/module.js';
 import { checkInt, checkNumber } from './check.js';
 import { FfnExperts } from './ffn-experts.js';
+import { checkConfigFields, configFields } from '../config/config-fields.js';
 
 /** Configuration of {@link LoraExperts}. */
 export interface LoraExpertsConfig {
@@ -16,6 +17,9 @@ export interface LoraExpertsConfig {
   seed?: number;
 }
 
+/** Every key of {@link LoraExpertsConfig} (checked against the type by `configFields`): any other key is refused. */
+export const LORA_EXPERTS_FIELDS = configFields<LoraExpertsConfig>()(['numExperts', 'inputDim', 'outputDim', 'rank', 'alpha', 'seed']);
+
 /**
  * E LoRA experts ΔW_e = A_e·B_e (A: [E, d, r], B: [E, r, o], stored as w1 / w2), the update of a frozen base
  * linear (X-LoRA, MixLoRA, LoRAMoE). The bank outputs only the update scaled by alpha/r; the base output is
@@ -28,6 +32,7 @@ export class LoraExperts extends FfnExperts {
   readonly alpha: number;
 
   constructor(config: LoraExpertsConfig, owner = 'LoraExperts') {
+    checkConfigFields(owner, config, LORA_EXPERTS_FIELDS);
     checkInt(owner, 'rank', config.rank);
     const alpha = config.alpha ?? config.rank;
     checkNumber(owner, 'alpha', alpha, 0);

@@ -48,7 +48,7 @@ const cases: Case[] = [
   ['Ple', () => new Ple({ inputDim: D, numTasks: 2, levels: 2, sharedExperts: 1, taskExperts: 1, expertHidden: 4, outputDim: 3, seed: 8 }),
     (m, x) => { const f = (m as Ple).apply(x); const o = tf.concat(f.outputs, 1); disposeMultiTaskForward(f); return o; }],
   ['Home (running statistics saved)', () => new Home({ inputDim: D, tasksPerCategory: [1, 1], metaShared: 2, metaPerCategory: 1, taskShared: 1, taskPerCategory: 1, expertHidden: 4, outputDim: 3, seed: 9 }),
-    (m, x) => { const f = (m as Home).apply(x, { training: false }); const o = tf.concat(f.outputs, 1); disposeMultiTaskForward(f); return o; }],
+    (m, x) => { const f = (m as Home).apply(x); const o = tf.concat(f.outputs, 1); disposeMultiTaskForward(f); return o; }],
   ['FrequencyAdapterMixture', () => new FrequencyAdapterMixture({ channels: D, adapterDim: 3, seed: 10 }),
     (m, x) => moeOut((m as FrequencyAdapterMixture).apply(tf.reshape(x, [1, 2, 4, D]) as tf.Tensor4D))],
 ];

@@ -8,8 +8,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BottleneckAdapters, DenseFfn, FfnExperts, FilmExperts, FrequencyAdapterMixture, Linear, LoraExperts, MixtureOfAdapters, MoeLayer, RankOneExperts, TopKRouter,
-  compareMoeWithDense, disposeRoutingStats, meanStd, type Module, type MoeForward, type RegimeComparison,
+  disposeRoutingStats, type Module, type MoeForward,
 } from '@moe/core';
+import { compareMoeWithDense, meanStd, type RegimeComparison } from '@moe/core/bench';
 import { prepareBackend, type BackendName } from '@moe/runtime';
 import { markdownTable, type BenchContext, type BenchReport, type BenchSuite } from '../report.js';
 

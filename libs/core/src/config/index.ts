@@ -1,0 +1,1 @@
+export { configFields, checkConfigFields } from './config-fields.js';
