@@ -19,15 +19,16 @@ export default [
         allow: [],
         // Specs of kernels/core use @moe/testing, which runs them through @moe/runtime (which imports kernels):
         // a test-time edge only, never a runtime cycle.
-        ignoredCircularDependencies: [['@moe/kernels', '@moe/testing'], ['@moe/core', '@moe/testing'], ['@moe/runtime', '@moe/testing']],
+        ignoredCircularDependencies: [['@moe/kernels', '@moe/testing'], ['@moe/core', '@moe/testing'], ['@moe/runtime', '@moe/testing'], ['@moe/native', '@moe/testing']],
         depConstraints: [
           { sourceTag: 'platform:neutral', onlyDependOnLibsWithTags: ['platform:neutral'], bannedExternalImports: nodeOnly },
           { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:core'] },
           { sourceTag: 'scope:runtime', onlyDependOnLibsWithTags: ['scope:core', 'scope:runtime'] },
           { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:core', 'scope:runtime', 'scope:testing'] },
           { sourceTag: 'scope:platform', onlyDependOnLibsWithTags: ['scope:platform', 'scope:core', 'scope:runtime'] },
-          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:runtime', 'scope:platform', 'type:app'] },
-          { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['scope:core', 'scope:runtime', 'scope:platform', 'scope:testing', 'type:app'] },
+          { sourceTag: 'scope:vision', onlyDependOnLibsWithTags: ['scope:vision', 'scope:platform', 'scope:core', 'scope:runtime'] },
+          { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['scope:core', 'scope:runtime', 'scope:platform', 'scope:vision', 'type:app'] },
+          { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['scope:core', 'scope:runtime', 'scope:platform', 'scope:vision', 'scope:testing', 'type:app'] },
           { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
         ],
       }],

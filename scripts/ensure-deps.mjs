@@ -35,11 +35,25 @@ if (!npmPackagesInstalled()) {
   writeFileSync(join(root, 'node_modules', '.moe-install-stamp'), workspaceManifestDigest());
 }
 
-if (purpose !== 'test') process.exit(0);
+// Real photos, textures, video and GeoTIFFs from Debian packages (libs/vision, the image apps): quick when
+// present; when it cannot extract, the tests and routes that need a file say which and how to get it.
+if (spawnSync(process.execPath, [join(root, 'scripts', 'extract-real-images.mjs')], { stdio: 'inherit' }).status !== 0) {
+  log('some real images could not be extracted (see above); specs that need them will name the missing file.');
+}
+
+if (purpose !== 'test' && purpose !== 'bench') process.exit(0);
+
+// OpenBLAS for @moe/native (the native CPU matmul path, loaded through koffi: no compiler or -dev package
+// needed); without it everything runs on wasm and the wasm+native specs are left out.
+const openblas = { pkg: 'libopenblas0-pthread', why: 'native CPU matmul path (@moe/native) and its wasm+native specs', present: () => debInstalled('libopenblas0-pthread') };
+// `npm run bench` (prebench): the kernels bench runs PyTorch on the same machine as its peer.
+const benchDebian = [openblas, { pkg: 'python3-torch', why: 'PyTorch peer of the kernels bench (tools/peer_moe_torch.py)', present: () => debInstalled('python3-torch') }];
 
 // Debian packages used by tests: what each provides and how to tell that it is there.
-const debian = [
+const debian = purpose === 'bench' ? benchDebian : [
+  openblas,
   { pkg: 'redis-server', why: 'Redis Streams worker tests', present: () => which('redis-server') },
+  { pkg: 'ffmpeg', why: 'anomaly real-video test (decodes vtest.avi frames)', present: () => which('ffmpeg') },
   { pkg: 'postgresql', why: 'PostgreSQL database tests', present: () => existsSync('/usr/lib/postgresql') && findPgBin('initdb') !== null },
   { pkg: 'chromium', why: 'dashboard browser test', present: () => existsSync('/usr/bin/chromium') },
   { pkg: 'mesa-vulkan-drivers', backports: true, why: 'webgpu kernel tests on Mesa lavapipe', present: () => lavapipeIcd() !== null },
@@ -51,8 +65,10 @@ const names = missing.map((d) => d.pkg + (d.backports ? ' (from bookworm-backpor
 const isRoot = process.getuid?.() === 0;
 if (!isRoot || !which('apt-get')) {
   log(`missing Debian packages: ${names}.`);
-  log('Install them (as root: apt-get install redis-server postgresql chromium; mesa-vulkan-drivers -t bookworm-backports)');
-  log('or the tests that need them will be reported as failures naming what is missing.');
+  const plainNames = missing.filter((d) => !d.backports).map((d) => d.pkg).join(' ');
+  const bpNames = missing.filter((d) => d.backports).map((d) => d.pkg).join(' ');
+  log(`Install them (as root: ${[plainNames && `apt-get install ${plainNames}`, bpNames && `apt-get install -t bookworm-backports ${bpNames}`].filter(Boolean).join('; ')})`);
+  log(purpose === 'bench' ? 'or the kernels bench reports the PyTorch peer (and the native row) as absent.' : 'or the tests that need them will be reported as failures naming what is missing.');
   process.exit(0);
 }
 log(`installing Debian packages: ${names}…`);
@@ -76,6 +92,7 @@ function run(cmd, args) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', env });
   if (r.status !== 0) { log(`${cmd} ${args.join(' ')} failed (exit ${r.status})`); process.exit(1); }
 }
+function debInstalled(pkg) { return spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes('install ok installed') ?? false; }
 function which(cmd) { return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0; }
 function findPgBin(name) {
   const base = '/usr/lib/postgresql';

@@ -61,9 +61,23 @@
     if (existing) window.MoeHeatmap.update(existing, h);
     else charts.set(key, window.MoeHeatmap.create(box.querySelector('canvas'), h));
   }
+  /** A picture slot (an app's `images`): the <img> is kept and only its source swapped, so polling does not flicker. */
+  function imageSlot(grid, key, im) {
+    let box = grid.querySelector(`[data-key="${CSS.escape(key)}"]`);
+    if (!box) {
+      box = el('figure', { class: 'picture', 'data-key': key }, el('figcaption', { class: 'title' }), el('img', { alt: im.title }), el('figcaption', { class: 'caption muted' }));
+      grid.append(box);
+    }
+    box.dataset.seen = '1';
+    const img = box.querySelector('img');
+    if (img.getAttribute('src') !== im.src) img.setAttribute('src', im.src);
+    if (im.width) img.style.width = `${im.width}px`;
+    box.querySelector('.title').textContent = im.title;
+    box.querySelector('.caption').textContent = im.caption || '';
+  }
   /** Removes chart slots not refreshed this round (e.g. a series that disappeared). */
   function sweep(grid) {
-    for (const box of grid.querySelectorAll('.chart')) {
+    for (const box of grid.querySelectorAll('.chart, .picture')) {
       if (box.dataset.seen === '1') { box.dataset.seen = ''; continue; }
       charts.get(box.dataset.key)?.destroy();
       charts.delete(box.dataset.key);
@@ -79,11 +93,12 @@
         scales: { x: { type: 'linear', ...(opts && opts.xMin !== undefined ? { min: opts.xMin } : {}), title: { display: !!(opts && opts.xLabel), text: (opts && opts.xLabel) || '' } }, y: { title: { display: !!(opts && opts.yLabel), text: (opts && opts.yLabel) || '' } } } },
     };
   }
-  function barConfig(title, labels, datasets) {
+  function barConfig(title, labels, datasets, opts) {
+    const y = { ...(opts && opts.yMin !== undefined ? { min: opts.yMin } : {}), ...(opts && opts.yMax !== undefined ? { max: opts.yMax } : {}), title: { display: !!(opts && opts.yLabel), text: (opts && opts.yLabel) || '' } };
     return {
       type: 'bar',
       data: { labels, datasets: datasets.map((d, i) => ({ label: d.name, data: d.values, backgroundColor: PALETTE[i % PALETTE.length] })) },
-      options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: title } } },
+      options: { animation: false, maintainAspectRatio: false, plugins: { title: { display: true, text: title }, legend: { display: datasets.length > 1 } }, scales: { y } },
     };
   }
   function remember(key, v) {
@@ -105,13 +120,13 @@
     if (!sec) {
       sec = el('section', { class: 'panel', id },
         el('h2', {}, el('span', { class: 'title' }, title), el('span', { class: 'badge' })),
-        el('div', { class: 'body' }), el('div', { class: 'grid' }));
+        el('div', { class: 'body' }), el('div', { class: 'pictures' }), el('div', { class: 'grid' }));
       document.getElementById('panels').append(sec);
     }
     const b = sec.querySelector('.badge');
     b.className = `badge ${badge}`;
     b.textContent = badge;
-    return { body: sec.querySelector('.body'), grid: sec.querySelector('.grid') };
+    return { body: sec.querySelector('.body'), pictures: sec.querySelector('.pictures'), grid: sec.querySelector('.grid') };
   }
 
   function renderPlatform(s) {
@@ -129,7 +144,7 @@
   }
 
   function renderApp(o) {
-    const { body, grid } = panelShell(`panel-${o.name}`, o.title, o.state);
+    const { body, pictures, grid } = panelShell(`panel-${o.name}`, o.title, o.state);
     const parts = [];
     if (o.state !== 'available') {
       parts.push(el('div', { class: `notice ${o.state}` }, o.state === 'failed' ? `failed to load: ${o.reason}` : `${o.title} is not available yet (${o.reason}).`));
@@ -171,6 +186,10 @@
     }
     for (const c of (o.panel && o.panel.charts) || []) chartSlot(grid, `${o.name}:chart:${c.title}`, () => lineConfig(c.title, c.series, c));
     for (const h of [...o.heatmaps, ...((o.panel && o.panel.heatmaps) || [])]) heatmapSlot(grid, `${o.name}:heat:${h.title}`, h);
+    for (const b of (o.panel && o.panel.bars) || []) chartSlot(grid, `${o.name}:bars:${b.title}`, () => barConfig(b.title, b.labels, b.series, b));
+    // Pictures get their own row above the charts, so a side-by-side comparison (input, truth, prediction) stays together.
+    for (const im of (o.panel && o.panel.images) || []) imageSlot(pictures, `${o.name}:image:${im.title}`, im);
+    sweep(pictures);
     sweep(grid);
   }
 

@@ -6,6 +6,7 @@ import { HttpError } from './errors.js';
 import { requestState } from './request-state.js';
 import { requiresAuth, type RouteContext, type RouteDefinition } from './route.js';
 import type { ServiceMetrics } from './service-metrics.js';
+import { checkUploadOptions, readUploadBody } from './upload-body.js';
 import { validatePart } from './validation.js';
 
 export interface MountDeps {
@@ -25,6 +26,10 @@ function routeHandler(app: AppModule, route: RouteDefinition, deps: MountDeps): 
   const auth = requiresAuth(route);
   const scope = route.scope;
   const label = `/api/${app.name}${route.path}`;
+  if (route.upload !== undefined) {
+    if (route.body !== undefined) throw new TypeError(`${route.method.toUpperCase()} ${label}: a route takes either a JSON body or an upload, not both`);
+    checkUploadOptions(`${route.method.toUpperCase()} ${label}`, route.upload);
+  }
   return async (req, res) => {
     const st = requestState(res);
     if (st === undefined) throw new Error('request state middleware is not installed');
@@ -48,6 +53,9 @@ function routeHandler(app: AppModule, route: RouteDefinition, deps: MountDeps): 
       route.body ? validatePart('body', route.body, req.body) : null,
     ] as const;
     for (const p of parts) if (p !== null && !p.success) throw p.error;
+    const signal = AbortSignal.any([st.abort.signal, deps.shutdownSignal]);
+    // After auth and the query check, so an unauthorised or malformed request is refused before its body is read.
+    const upload = route.upload !== undefined ? await readUploadBody(req, route.upload, signal) : undefined;
     const ctx: RouteContext<unknown, unknown, unknown> = {
       params: parts[0]?.success ? parts[0].data : undefined,
       query: parts[1]?.success ? parts[1].data : undefined,
@@ -57,7 +65,8 @@ function routeHandler(app: AppModule, route: RouteDefinition, deps: MountDeps): 
       db: deps.db,
       metrics: deps.metrics,
       apiKey: st.apiKey,
-      signal: AbortSignal.any([st.abort.signal, deps.shutdownSignal]),
+      upload,
+      signal,
       req,
       res,
     };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppModule } from './app-module.js';
 import { requiresAuth, type RouteDefinition } from './route.js';
+import type { UploadOptions } from './upload-body.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -44,6 +45,11 @@ function operation(app: AppModule, route: RouteDefinition): Record<string, unkno
     '500': { description: 'internal error (no details)', ...errorRef },
   };
   if (route.body) responses['413'] = { description: 'body too large', ...errorRef };
+  if (route.upload) {
+    responses['400'] = { description: 'invalid params or query, or an empty body', ...errorRef };
+    responses['413'] = { description: `body larger than ${route.upload.maxBytes} bytes (or, for images, too many pixels)`, ...errorRef };
+    responses['415'] = { description: `Content-Type not one of ${route.upload.contentTypes.join(', ')} (or the bytes are not such a file)`, ...errorRef };
+  }
   if (auth) {
     responses['401'] = { description: 'missing or unknown API key', ...errorRef };
     responses['403'] = { description: 'API key lacks the scope', ...errorRef };
@@ -55,9 +61,15 @@ function operation(app: AppModule, route: RouteDefinition): Record<string, unkno
     tags: [app.name, ...(route.tags ?? [])],
     parameters: [...parameters('path', route.params), ...parameters('query', route.query)],
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(route.body) } } } } : {}),
+    ...(route.upload ? { requestBody: uploadRequestBody(route.upload) } : {}),
     responses,
     ...(auth ? { security: [{ apiKey: [] }, { bearer: [] }] } : {}),
   };
+}
+
+function uploadRequestBody(upload: UploadOptions): Record<string, unknown> {
+  const schema = { type: 'string', format: 'binary', maxLength: upload.maxBytes };
+  return { required: true, description: `raw file bytes, at most ${upload.maxBytes} bytes`, content: Object.fromEntries(upload.contentTypes.map((t) => [t, { schema }])) };
 }
 
 /** `/models/:name` → `/models/{name}`. */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Db } from '@moe/db';
 import type { ServiceMetrics } from './service-metrics.js';
+import type { UploadedBody, UploadOptions } from './upload-body.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -25,6 +26,8 @@ export interface RouteContext<P, Q, B> {
   readonly db: Db | undefined;
   readonly metrics: ServiceMetrics;
   readonly apiKey: AuthenticatedKey | undefined;
+  /** The raw body of a route that declares `upload` (always set there; undefined on every other route). */
+  readonly upload: UploadedBody | undefined;
   /** Aborted when the client disconnects or the service shuts down past its grace period. */
   readonly signal: AbortSignal;
   /** Escape hatch for non-JSON answers (files, streams); a handler that uses it returns undefined. */
@@ -58,6 +61,11 @@ export interface RouteDefinition<
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;
+  /**
+   * Take a raw binary body (image, clip…) instead of JSON: accepted content types and a size limit; the
+   * handler gets it as `ctx.upload`. 415 for other content types, 413 past `maxBytes`. Excludes `body`.
+   */
+  readonly upload?: UploadOptions;
   /** Response schema, for the OpenAPI document only (responses are not validated at run time). */
   readonly response?: z.ZodType;
   /** Success status (default 200). */
