@@ -15,4 +15,7 @@ export interface RegisteredApp {
 export const registeredApps: readonly RegisteredApp[] = [
   { name: 'ctr', title: 'Multi-domain CTR prediction', packageName: '@moe/ctr', load: () => import('@moe/ctr') },
   { name: 'drift', title: 'DriftMoE stream learning', packageName: '@moe/drift', load: () => import('@moe/drift') },
+  { name: 'remote-sensing', title: 'Remote sensing: Earth-Adapter', packageName: '@moe/remote-sensing', load: () => import('@moe/remote-sensing') },
+  { name: 'deweather', title: 'Image deweathering: MoFME', packageName: '@moe/deweather', load: () => import('@moe/deweather') },
+  { name: 'anomaly', title: 'GS-MoE video anomaly detection', packageName: '@moe/anomaly', load: () => import('@moe/anomaly') },
 ];

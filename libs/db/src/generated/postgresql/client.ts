@@ -92,3 +92,15 @@ export type DeadLetter = Prisma.DeadLetterModel
  * turns at-least-once delivery into exactly-once effects.
  */
 export type ProcessedEvent = Prisma.ProcessedEventModel
+/**
+ * Model AnomalyAlert
+ * An anomaly alert raised by a streaming scorer: one row per event on a camera (extended while it lasts, so
+ * a long anomaly is one alert, not one per snippet), with the snippet range and the expert class that fired.
+ */
+export type AnomalyAlert = Prisma.AnomalyAlertModel
+/**
+ * Model AnomalyScore
+ * One scored snippet of a camera stream (the curve the dashboard draws; unique per snippet, so a snippet
+ * scored twice is an error, not a duplicate row).
+ */
+export type AnomalyScore = Prisma.AnomalyScoreModel

@@ -406,7 +406,9 @@ export const ModelName = {
   DriftEvent: 'DriftEvent',
   ApiKey: 'ApiKey',
   DeadLetter: 'DeadLetter',
-  ProcessedEvent: 'ProcessedEvent'
+  ProcessedEvent: 'ProcessedEvent',
+  AnomalyAlert: 'AnomalyAlert',
+  AnomalyScore: 'AnomalyScore'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -422,7 +424,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "modelVersion" | "trainingRun" | "trainingMetric" | "predictionLog" | "feedback" | "streamCheckpoint" | "driftEvent" | "apiKey" | "deadLetter" | "processedEvent"
+    modelProps: "modelVersion" | "trainingRun" | "trainingMetric" | "predictionLog" | "feedback" | "streamCheckpoint" | "driftEvent" | "apiKey" | "deadLetter" | "processedEvent" | "anomalyAlert" | "anomalyScore"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1166,6 +1168,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    AnomalyAlert: {
+      payload: Prisma.$AnomalyAlertPayload<ExtArgs>
+      fields: Prisma.AnomalyAlertFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AnomalyAlertFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyAlertPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AnomalyAlertFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyAlertPayload>
+        }
+        findFirst: {
+          args: Prisma.AnomalyAlertFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyAlertPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AnomalyAlertFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyAlertPayload>
+        }
+        findMany: {
+          args: Prisma.AnomalyAlertFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyAlertPayload>[]
+        }
+        create: {
+          args: Prisma.AnomalyAlertCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyAlertPayload>
+        }
+        createMany: {
+          args: Prisma.AnomalyAlertCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AnomalyAlertCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyAlertPayload>[]
+        }
+        delete: {
+          args: Prisma.AnomalyAlertDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyAlertPayload>
+        }
+        update: {
+          args: Prisma.AnomalyAlertUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyAlertPayload>
+        }
+        deleteMany: {
+          args: Prisma.AnomalyAlertDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AnomalyAlertUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AnomalyAlertUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyAlertPayload>[]
+        }
+        upsert: {
+          args: Prisma.AnomalyAlertUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyAlertPayload>
+        }
+        aggregate: {
+          args: Prisma.AnomalyAlertAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAnomalyAlert>
+        }
+        groupBy: {
+          args: Prisma.AnomalyAlertGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AnomalyAlertGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AnomalyAlertCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AnomalyAlertCountAggregateOutputType> | number
+        }
+      }
+    }
+    AnomalyScore: {
+      payload: Prisma.$AnomalyScorePayload<ExtArgs>
+      fields: Prisma.AnomalyScoreFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AnomalyScoreFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyScorePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AnomalyScoreFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyScorePayload>
+        }
+        findFirst: {
+          args: Prisma.AnomalyScoreFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyScorePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AnomalyScoreFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyScorePayload>
+        }
+        findMany: {
+          args: Prisma.AnomalyScoreFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyScorePayload>[]
+        }
+        create: {
+          args: Prisma.AnomalyScoreCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyScorePayload>
+        }
+        createMany: {
+          args: Prisma.AnomalyScoreCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AnomalyScoreCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyScorePayload>[]
+        }
+        delete: {
+          args: Prisma.AnomalyScoreDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyScorePayload>
+        }
+        update: {
+          args: Prisma.AnomalyScoreUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyScorePayload>
+        }
+        deleteMany: {
+          args: Prisma.AnomalyScoreDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AnomalyScoreUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AnomalyScoreUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyScorePayload>[]
+        }
+        upsert: {
+          args: Prisma.AnomalyScoreUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AnomalyScorePayload>
+        }
+        aggregate: {
+          args: Prisma.AnomalyScoreAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAnomalyScore>
+        }
+        groupBy: {
+          args: Prisma.AnomalyScoreGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AnomalyScoreGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AnomalyScoreCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AnomalyScoreCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1340,6 +1490,35 @@ export const ProcessedEventScalarFieldEnum = {
 } as const
 
 export type ProcessedEventScalarFieldEnum = (typeof ProcessedEventScalarFieldEnum)[keyof typeof ProcessedEventScalarFieldEnum]
+
+
+export const AnomalyAlertScalarFieldEnum = {
+  id: 'id',
+  app: 'app',
+  stream: 'stream',
+  camera: 'camera',
+  startSnippet: 'startSnippet',
+  endSnippet: 'endSnippet',
+  peakScore: 'peakScore',
+  expertClass: 'expertClass',
+  status: 'status',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type AnomalyAlertScalarFieldEnum = (typeof AnomalyAlertScalarFieldEnum)[keyof typeof AnomalyAlertScalarFieldEnum]
+
+
+export const AnomalyScoreScalarFieldEnum = {
+  stream: 'stream',
+  camera: 'camera',
+  snippet: 'snippet',
+  score: 'score',
+  expertClass: 'expertClass',
+  createdAt: 'createdAt'
+} as const
+
+export type AnomalyScoreScalarFieldEnum = (typeof AnomalyScoreScalarFieldEnum)[keyof typeof AnomalyScoreScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -1632,6 +1811,8 @@ export type GlobalOmitConfig = {
   apiKey?: Prisma.ApiKeyOmit
   deadLetter?: Prisma.DeadLetterOmit
   processedEvent?: Prisma.ProcessedEventOmit
+  anomalyAlert?: Prisma.AnomalyAlertOmit
+  anomalyScore?: Prisma.AnomalyScoreOmit
 }
 
 /* Types for Logging */

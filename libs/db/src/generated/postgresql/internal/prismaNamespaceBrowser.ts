@@ -60,7 +60,9 @@ export const ModelName = {
   DriftEvent: 'DriftEvent',
   ApiKey: 'ApiKey',
   DeadLetter: 'DeadLetter',
-  ProcessedEvent: 'ProcessedEvent'
+  ProcessedEvent: 'ProcessedEvent',
+  AnomalyAlert: 'AnomalyAlert',
+  AnomalyScore: 'AnomalyScore'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -214,6 +216,35 @@ export const ProcessedEventScalarFieldEnum = {
 } as const
 
 export type ProcessedEventScalarFieldEnum = (typeof ProcessedEventScalarFieldEnum)[keyof typeof ProcessedEventScalarFieldEnum]
+
+
+export const AnomalyAlertScalarFieldEnum = {
+  id: 'id',
+  app: 'app',
+  stream: 'stream',
+  camera: 'camera',
+  startSnippet: 'startSnippet',
+  endSnippet: 'endSnippet',
+  peakScore: 'peakScore',
+  expertClass: 'expertClass',
+  status: 'status',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type AnomalyAlertScalarFieldEnum = (typeof AnomalyAlertScalarFieldEnum)[keyof typeof AnomalyAlertScalarFieldEnum]
+
+
+export const AnomalyScoreScalarFieldEnum = {
+  stream: 'stream',
+  camera: 'camera',
+  snippet: 'snippet',
+  score: 'score',
+  expertClass: 'expertClass',
+  createdAt: 'createdAt'
+} as const
+
+export type AnomalyScoreScalarFieldEnum = (typeof AnomalyScoreScalarFieldEnum)[keyof typeof AnomalyScoreScalarFieldEnum]
 
 
 export const SortOrder = {
