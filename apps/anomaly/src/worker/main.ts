@@ -1,15 +1,11 @@
 import { openDb } from '@moe/db';
 import { selectBackend } from '@moe/runtime';
-import { stopOnSignals, type WorkerLogger } from '@moe/service';
+import { createStderrJsonLogger, stopOnSignals } from '@moe/service';
 import { startScoringWorker } from './run-scoring-worker.js';
 import { parseWorkerArgs, WORKER_USAGE } from './worker-args.js';
 
 /** JSON lines on stderr, so stdout carries only the final summary. */
-const logger: WorkerLogger = {
-  info: (fields, msg) => process.stderr.write(`${JSON.stringify({ level: 'info', msg, ...fields })}\n`),
-  warn: (fields, msg) => process.stderr.write(`${JSON.stringify({ level: 'warn', msg, ...fields })}\n`),
-  error: (fields, msg) => process.stderr.write(`${JSON.stringify({ level: 'error', msg, ...fields, err: fields.err instanceof Error ? fields.err.message : fields.err })}\n`),
-};
+const logger = createStderrJsonLogger();
 
 async function main(): Promise<number> {
   let config;

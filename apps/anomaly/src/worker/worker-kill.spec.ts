@@ -6,7 +6,6 @@
  * batch score of its whole video; the alerts are exactly those of one uninterrupted streaming pass; the dead
  * letters are exactly the malformed events; nothing is left pending.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '@moe/db';
-import { startRedisServer, type RedisTestServer } from '@moe/service/testing';
+import { spawnWorkerChild, startRedisServer, type RedisTestServer, type WorkerChild } from '@moe/service/testing';
 import { useBackend } from '@moe/testing';
 import { DEFAULT_STREAM_CONFIG } from '../data/synthetic-config.js';
 import { createSyntheticWorld, generateVideo } from '../data/synthetic-streams.js';
@@ -68,34 +67,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-interface Child {
-  proc: ChildProcess;
-  commits: number;
-  stderrTail: string[];
-  exited: Promise<number | null>;
-  nextCommit(): Promise<void>;
-}
-
-function startChild(): Child {
+function startChild(): WorkerChild {
   const args = ['--source', `${redisServer.url}/${STREAM}`, '--data-dir', dir, '--checkpoint-every', '16', '--batch-size', '8', '--consumer', 'c1'];
-  const proc = spawn(process.execPath, ['--conditions=@moe/source', '--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DATABASE_URL: '', MOE_DATA_DIR: dir, MOE_BACKEND: 'wasm' } });
-  const waiters: (() => void)[] = [];
-  const child: Child = { proc, commits: 0, stderrTail: [], exited: new Promise((r) => proc.once('exit', (code) => r(code))), nextCommit: () => new Promise<void>((r) => waiters.push(r)) };
-  let buf = '';
-  proc.stderr?.on('data', (d: Buffer) => {
-    buf += d.toString();
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      child.stderrTail = [...child.stderrTail.slice(-4), line];
-      if (line.includes('"msg":"commit"')) {
-        child.commits++;
-        waiters.splice(0).forEach((w) => w());
-      }
-    }
-  });
-  return child;
+  return spawnWorkerChild({ entry: MAIN, args, env: { DATABASE_URL: '', MOE_DATA_DIR: dir, MOE_BACKEND: 'wasm' } });
 }
 
 const TOTAL = CAMERAS * SNIPPETS + MALFORMED.length;

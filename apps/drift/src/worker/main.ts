@@ -1,14 +1,10 @@
 import { openDb } from '@moe/db';
-import { stopOnSignals, type WorkerLogger } from '@moe/service';
+import { createStderrJsonLogger, stopOnSignals } from '@moe/service';
 import { startDriftWorker, summarize } from './run-drift-worker.js';
 import { parseWorkerArgs, USAGE } from './worker-args.js';
 
 /** JSON lines on stderr, so stdout carries only the final summary. */
-const logger: WorkerLogger = {
-  info: (fields, msg) => process.stderr.write(`${JSON.stringify({ level: 'info', msg, ...fields })}\n`),
-  warn: (fields, msg) => process.stderr.write(`${JSON.stringify({ level: 'warn', msg, ...fields })}\n`),
-  error: (fields, msg) => process.stderr.write(`${JSON.stringify({ level: 'error', msg, ...fields, err: fields.err instanceof Error ? fields.err.message : fields.err })}\n`),
-};
+const logger = createStderrJsonLogger();
 
 async function main(): Promise<number> {
   let config;

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '@moe/db';
-import { startRedisServer, type RedisTestServer } from '@moe/service/testing';
+import { spawnWorkerChild, startRedisServer, type RedisTestServer, type WorkerChild } from '@moe/service/testing';
 import { readArff, SeaGenerator } from '@moe/stream';
 import { PrequentialSession, type SessionState } from '../service/prequential-session.js';
 import { decodeState, encodeState } from '../service/state-codec.js';
@@ -63,44 +62,12 @@ async function writeStream(path: string, redis: Redis): Promise<void> {
   await pipeline.exec();
 }
 
-interface Child {
-  proc: ChildProcess;
-  commits: number;
-  /** The last stderr lines, to explain a child that exited on its own. */
-  stderrTail: string[];
-  exited: Promise<number | null>;
-  nextCommit(): Promise<void>;
-}
-
-function startWorker(source: SourceCase): Child {
-  const proc = spawn(
-    process.execPath,
-    ['--conditions=@moe/source', '--import', 'tsx', MAIN, ...source.args(), '--method', 'driftmoe-data', '--data-dir', dir, '--checkpoint-every', '200', '--batch-size', '50'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DATABASE_URL: '', MOE_DATA_DIR: dir } },
-  );
-  const waiters: (() => void)[] = [];
-  const child: Child = {
-    proc,
-    commits: 0,
-    stderrTail: [],
-    exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))),
-    nextCommit: () => new Promise<void>((resolve) => waiters.push(resolve)),
-  };
-  let errBuf = '';
-  proc.stderr?.on('data', (d: Buffer) => {
-    errBuf += d.toString();
-    let nl: number;
-    while ((nl = errBuf.indexOf('\n')) >= 0) {
-      const line = errBuf.slice(0, nl);
-      errBuf = errBuf.slice(nl + 1);
-      child.stderrTail = [...child.stderrTail.slice(-4), line];
-      if (line.includes('"msg":"commit"')) {
-        child.commits++;
-        waiters.splice(0).forEach((w) => w());
-      }
-    }
+function startWorker(source: SourceCase): WorkerChild {
+  return spawnWorkerChild({
+    entry: MAIN,
+    args: [...source.args(), '--method', 'driftmoe-data', '--data-dir', dir, '--checkpoint-every', '200', '--batch-size', '50'],
+    env: { DATABASE_URL: '', MOE_DATA_DIR: dir },
   });
-  return child;
 }
 
 async function checkpoint(stream: string) {

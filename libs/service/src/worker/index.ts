@@ -13,6 +13,7 @@ export type { PrismaTx, PrismaWorkerStoreOptions } from './stores/prisma-worker-
 export { RedisStreamSource } from './sources/redis-stream-source.js';
 export type { RedisStreamSourceOptions } from './sources/redis-stream-source.js';
 export { stopOnSignals } from './shutdown-signals.js';
+export { createStderrJsonLogger } from './stderr-json-logger.js';
 export { LineStreamSource } from './sources/line-stream-source.js';
 export { LineReader } from './sources/line-reader.js';
 export type { FileLine, FilePosition } from './sources/line-reader.js';
