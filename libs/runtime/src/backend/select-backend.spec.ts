@@ -107,7 +107,10 @@ describe('selectBackend', () => {
   it('cpu and wasm start on request; kernels and gradients are registered whichever wins', async () => {
     for (const backend of ['cpu', 'wasm'] as const) {
       const selection = await selectBackend({ request: backend });
-      expect(selection).toMatchObject({ backend, summary: `backend ${backend}` });
+      expect(selection.backend).toBe(backend);
+      // wasm also says whether its matmuls run on the native GEMM (@moe/native) and, when not, why.
+      if (backend === 'wasm') expect(selection.summary).toMatch(/^backend wasm; native matmul: (.+, \d+ threads?|off \(.+\))$/);
+      else expect(selection.summary).toBe(`backend ${backend}`);
       expect(tf.getBackend()).toBe(backend);
       // @moe/kernels registers core gradients: without it tfjs-core alone has no gradient for Sum.
       const g = tf.grad((x: tf.Tensor) => tf.sum(tf.square(x)))(tf.tensor([1, 2]));
@@ -129,6 +132,15 @@ describe('selectBackend', () => {
       message: 'prepareBackend: backend must be one of tensorflow, webgpu, wasm, cpu; got "wsam"',
     });
   });
+
+  it('reports why the native matmul path is off: MOE_NATIVE=0, or a library that cannot load', async () => {
+    const fixture = fileURLToPath(new URL('./native-switch.fixture.ts', import.meta.url));
+    const run = (env: Record<string, string>) => promisify(execFile)(process.execPath, ['--conditions=@moe/source', '--import', 'tsx', fixture], { env: { ...process.env, ...env } });
+    const [off, missing] = await Promise.all([run({ MOE_NATIVE: '0' }), run({ MOE_NATIVE: '1', MOE_NATIVE_BLAS: '/nonexistent/libcblas.so' })]);
+    expect(off.stdout).toContain('backend wasm; native matmul: off (disabled by MOE_NATIVE=0)');
+    expect(missing.stdout).toMatch(/backend wasm; native matmul: off \((no CBLAS library could be loaded \(\/nonexistent\/libcblas\.so: .+\); check MOE_NATIVE_BLAS|the koffi package .+)\)/);
+    expect(off.stdout + missing.stdout).toMatch(/sum=6\n[^]*sum=6/); // wasm itself runs either way
+  }, 30_000);
 
   it("silences tfjs' Node.js banner on the cpu backend (and only with selectBackend)", async () => {
     const fixture = fileURLToPath(new URL('./cpu-banner.fixture.ts', import.meta.url));

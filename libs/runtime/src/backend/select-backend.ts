@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { NativeStatus } from '@moe/native';
 import './register-kernels.js';
 import { BACKEND_NAMES, BackendSelectionError, parseBackendRequest, type BackendAttempt, type BackendName, type BackendRequest } from './backend-name.js';
 import { quietCpuBanner } from './quiet-cpu-banner.js';
@@ -11,7 +12,9 @@ export interface BackendSelection {
   attempts: BackendAttempt[];
   /** Present when the webgpu backend was chosen. */
   adapter?: WebGpuAdapterInfo;
-  /** One line for logs: "backend wasm; skipped tensorflow: <why>; webgpu: <why>". */
+  /** Present when wasm was chosen: whether its matmul kernels run on the native GEMM (@moe/native), and why (not). */
+  native?: NativeStatus;
+  /** One line for logs: "backend wasm; skipped tensorflow: <why>; webgpu: <why>; native matmul: <on what | off: why>". */
   summary: string;
 }
 
@@ -23,7 +26,7 @@ export interface SelectBackendOptions {
   allowSoftwareWebGpu?: boolean;
 }
 
-type Initialiser = () => Promise<{ adapter?: WebGpuAdapterInfo }>;
+type Initialiser = () => Promise<{ adapter?: WebGpuAdapterInfo; native?: NativeStatus }>;
 
 /** How to make each backend available in this process. Imports are dynamic: optional packages may be absent. */
 const INITIALISERS: Record<BackendName, Initialiser> = {
@@ -46,7 +49,10 @@ const INITIALISERS: Record<BackendName, Initialiser> = {
   },
   async wasm() {
     await import('@tensorflow/tfjs-backend-wasm');
-    return {};
+    // The native GEMM path over wasm's matmuls: on unless MOE_NATIVE=0 or its library cannot load (the
+    // status says which); wasm runs as before either way.
+    const { activateNativePath } = await import('@moe/native');
+    return { native: activateNativePath() };
   },
   async cpu() {
     await import('@tensorflow/tfjs-backend-cpu');
@@ -112,9 +118,10 @@ async function doSelect(request: BackendRequest, allowSoftwareWebGpu: boolean): 
     attempts.push(attempt.result);
     if (attempt.result.ok) {
       const skipped = attempts.filter((a) => !a.ok).map((a) => `${a.backend}: ${a.reason}`);
+      const native = attempt.native && `; native matmul: ${attempt.native.enabled ? attempt.native.reason : `off (${attempt.native.reason})`}`;
       return {
-        backend, attempts, adapter: attempt.adapter,
-        summary: `backend ${backend}${attempt.adapter ? ` (${attempt.adapter.vendor} ${attempt.adapter.architecture})` : ''}${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}`,
+        backend, attempts, adapter: attempt.adapter, ...(attempt.native && { native: attempt.native }),
+        summary: `backend ${backend}${attempt.adapter ? ` (${attempt.adapter.vendor} ${attempt.adapter.architecture})` : ''}${skipped.length ? `; skipped ${skipped.join('; ')}` : ''}${native ?? ''}`,
       };
     }
   }
@@ -122,10 +129,11 @@ async function doSelect(request: BackendRequest, allowSoftwareWebGpu: boolean): 
   throw new BackendSelectionError('unavailable', request === 'auto' ? `no usable tensor backend (${detail})` : `MOE_BACKEND=${request} cannot start: ${detail}`, attempts);
 }
 
-async function tryBackend(backend: BackendName, rejectSoftwareGpu: boolean): Promise<{ result: BackendAttempt; adapter?: WebGpuAdapterInfo }> {
+async function tryBackend(backend: BackendName, rejectSoftwareGpu: boolean): Promise<{ result: BackendAttempt; adapter?: WebGpuAdapterInfo; native?: NativeStatus }> {
   let adapter: WebGpuAdapterInfo | undefined;
+  let native: NativeStatus | undefined;
   try {
-    ({ adapter } = await INITIALISERS[backend]());
+    ({ adapter, native } = await INITIALISERS[backend]());
   } catch (e) {
     return { result: { backend, ok: false, reason: (e as Error).message } };
   }
@@ -142,7 +150,7 @@ async function tryBackend(backend: BackendName, rejectSoftwareGpu: boolean): Pro
   }
   if (!ok) return { result: { backend, ok: false, reason: 'initialisation failed' } };
   quietCpuBanner();
-  return { result: { backend, ok: true, reason: 'selected' }, adapter };
+  return { result: { backend, ok: true, reason: 'selected' }, adapter, native };
 }
 
 /** True when `pkg` itself is absent (not when it is present but one of its own imports is missing). */

@@ -12,6 +12,7 @@ import {
 } from '@moe/core';
 import { compareMoeWithDense, meanStd, type RegimeComparison } from '@moe/core/bench';
 import { prepareBackend, type BackendName } from '@moe/runtime';
+import { nativeStatus } from '@moe/native';
 import { markdownTable, type BenchContext, type BenchReport, type BenchSuite } from '../report.js';
 
 interface Shape {
@@ -206,9 +207,11 @@ const suite: BenchSuite = async (ctx) => {
   if (!attempt.ok) throw new Error(`bench core: backend ${backendArg} cannot start: ${attempt.reason}`);
   await tf.setBackend(backendArg);
   await tf.ready();
+  // wasm's matmuls run on @moe/native's GEMM unless MOE_NATIVE=0 (or it cannot load): say which in every label.
+  const backendLabel = backendArg === 'wasm' && nativeStatus().enabled ? 'wasm+native' : backendArg;
   const shape: Shape = ctx.quick ? { tokens: 256, model: 64, expertHidden: 128, experts: 8, k: 2 } : { tokens: 1024, model: 256, expertHidden: 512, experts: 8, k: 2 };
   const iterations = ctx.quick ? 3 : 7;
-  ctx.log(`layer throughput on ${backendArg}: T=${shape.tokens}, d=${shape.model}, expert hidden ${shape.expertHidden}, top-${shape.k} of ${shape.experts}`);
+  ctx.log(`layer throughput on ${backendLabel}: T=${shape.tokens}, d=${shape.model}, expert hidden ${shape.expertHidden}, top-${shape.k} of ${shape.experts}`);
   const layers = await benchLayers(shape, iterations, ctx.log);
   const routers = await routerShares(ctx, ctx.log);
   const seeds = ctx.quick ? [1, 2, 3] : [1, 2, 3, 4, 5];
@@ -225,7 +228,7 @@ const suite: BenchSuite = async (ctx) => {
     'fwd+bwd ÷ dense': r.trainStepMs / base.trainStepMs,
   })));
   const markdown = [
-    `### Layer throughput per expert type (${backendArg})`,
+    `### Layer throughput per expert type (${backendLabel})`,
     '',
     `T = ${shape.tokens} tokens, d = ${shape.model}, expert hidden ${shape.expertHidden}, top-${shape.k} of ${shape.experts} experts (dropless), median of ${iterations} runs after two warm-up runs; fwd+bwd = loss and all parameter gradients. The machine was shared with other jobs: compare ratios within this table, not absolute times across runs.`,
     '',
@@ -239,7 +242,7 @@ const suite: BenchSuite = async (ctx) => {
     '',
     learningMarkdown(learning),
   ].join('\n');
-  return { results: { backend: backendArg, shape, iterations, layers, routers: routers ? { layer: routers.layer, shares: routers.shares, timings: routers.routers.results } : null, learning }, markdown };
+  return { results: { backend: backendLabel, shape, iterations, layers, routers: routers ? { layer: routers.layer, shares: routers.shares, timings: routers.routers.results } : null, learning }, markdown };
 };
 
 export default suite;
