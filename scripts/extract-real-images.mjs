@@ -24,6 +24,7 @@ const SKIMAGE = './usr/lib/python3/dist-packages/skimage/data';
 const SKLEARN = './usr/lib/python3/dist-packages/sklearn/datasets/images';
 const OPENCV = './usr/share/doc/opencv-doc/examples/data';
 const STARS = './usr/lib/R/site-library/stars/tif';
+const MATE = './usr/share/backgrounds/mate/nature';
 
 /** name in .data/real-images → which Debian package ships it and where. Keep in sync with libs/vision's REAL_IMAGES. */
 export const FILES = [
@@ -42,6 +43,9 @@ export const FILES = [
   { name: 'flower.jpg', pkg: 'python3-sklearn', path: `${SKLEARN}/flower.jpg` },
   { name: 'L7_ETMs.tif', pkg: 'r-cran-stars', path: `${STARS}/L7_ETMs.tif` },
   { name: 'olinda_dem_utm25s.tif', pkg: 'r-cran-stars', path: `${STARS}/olinda_dem_utm25s.tif` },
+  // Real bad-weather photos without ground truth (before/after demos only); the .deb is 47 MB, two files are kept.
+  { name: 'storm.jpg', pkg: 'mate-backgrounds', path: `${MATE}/Storm.jpg` },
+  { name: 'raindrops.jpg', pkg: 'mate-backgrounds', path: `${MATE}/RainDrops.jpg` },
 ];
 
 function which(cmd) {

@@ -6,7 +6,6 @@ export { UncertaintyCalibratedRouter, type UncertaintyCalibratedRouterConfig, ty
 export { Conv2d, type Conv2dConfig } from './model/conv2d.js';
 export { loadCleanImages, REAL_IMAGE_SPLITS, SPLITS, type CleanImage, type CleanImageOptions, type Split } from './data/clean-images.js';
 export { proceduralScene } from './data/procedural-scene.js';
-export { resizeImage, resizeShorterSide, cropImage } from './data/resize-image.js';
 export { makeEvalPairs, gridCrops, TrainPairSampler, toBatchTensor, type WeatherPair } from './data/weather-pairs.js';
 export { evaluatePairs, uncertaintyCalibration, type Evaluation, type TypeMetrics } from './eval/evaluate.js';
 export { restoreBatch, type RestoredBatch } from './eval/restore-batch.js';

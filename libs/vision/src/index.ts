@@ -22,7 +22,9 @@ export { addStripeNoise, STRIPE_DEFAULTS, type StripeKind, type StripeNoiseOptio
 export { addClouds, CLOUD_DEFAULTS, type CloudOptions, type CloudResult } from './artefacts/clouds.js';
 export { addFlatHaze, FLAT_HAZE_DEFAULTS, type FlatHazeOptions } from './artefacts/flat-haze.js';
 export { jpegArtefacts } from './artefacts/jpeg-artefacts.js';
-export { resizeImage, resizeLabels, changeGsd, type GsdOptions } from './artefacts/resize-image.js';
+export { resizeLabels, changeGsd, type GsdOptions } from './artefacts/resize-image.js';
+export { resizeImage, resizeShorterSide, type ResizeMethod, type ResizeOptions } from './resize/resize-image.js';
+export { cropImage } from './resize/crop-image.js';
 export { permuteBands, sensorShift, BAND_ORDERS, LANDSAT7_BAND_ORDERS, SENSOR_SHIFT_DEFAULTS, type BandOrder, type SensorShiftOptions } from './artefacts/sensor-shift.js';
 export { applyArtefacts, applyArtefactsSync, type ArtefactSpec, type ArtefactKind, type AppliedArtefact, type ArtefactResult } from './artefacts/apply-artefacts.js';
 export { SCENE_CLASSES, SCENE_CLASS_ID, SCENE_CLASS_COLOURS, labelsToImage, classShares, type SceneClass } from './scenes/scene-classes.js';

@@ -1,6 +1,5 @@
-import { listRealImages, readImage, type RasterImage } from '@moe/vision';
+import { listRealImages, readImage, resizeShorterSide, type RasterImage } from '@moe/vision';
 import { proceduralScene } from './procedural-scene.js';
-import { resizeShorterSide } from './resize-image.js';
 
 export const SPLITS = ['train', 'val', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
@@ -46,7 +45,7 @@ export async function loadCleanImages(options: CleanImageOptions = {}): Promise<
     for (const name of REAL_IMAGE_SPLITS[split]) {
       const path = present.get(name);
       if (!path) continue;
-      out[split].push({ name, source: 'real', split, image: resizeShorterSide(await readImage(path, { channels: 3 }), side) });
+      out[split].push({ name, source: 'real', split, image: resizeShorterSide(await readImage(path, { channels: 3 }), side, { method: 'area' }) });
     }
     const n = counts[split];
     if (!Number.isInteger(n) || n < 0) throw new Error(`loadCleanImages: options.procedural.${split} must be an integer ≥ 0; got ${String(n)}`);

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, childSeed, type Rng } from '@moe/runtime';
-import { createRasterImage, synthesizeWeather, type RasterImage, type WeatherType } from '@moe/vision';
+import { createRasterImage, cropImage, synthesizeWeather, type RasterImage, type WeatherType } from '@moe/vision';
 import type { CleanImage } from './clean-images.js';
-import { cropImage } from './resize-image.js';
 
 /** One degraded/clean pair; the weather type is a label for evaluation only, never a model input. */
 export interface WeatherPair {

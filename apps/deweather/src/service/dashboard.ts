@@ -1,7 +1,6 @@
 import type { DashboardData } from '@moe/service';
-import { encodePng, listRealImages, psnr, readImage, synthesizeWeather, type RasterImage } from '@moe/vision';
+import { cropImage, encodePng, listRealImages, psnr, readImage, resizeShorterSide, synthesizeWeather, type RasterImage } from '@moe/vision';
 import { proceduralScene } from '../data/procedural-scene.js';
-import { cropImage, resizeShorterSide } from '../data/resize-image.js';
 import { restoreImage } from '../eval/restore-image.js';
 import { DEWEATHER_APP, type DeweatherContext } from './deweather-context.js';
 
@@ -11,7 +10,7 @@ const SAMPLE_TYPES = ['rain', 'haze', 'snow'] as const;
 async function sampleClean(): Promise<{ image: RasterImage; name: string }> {
   const photo = listRealImages('photo').find((r) => r.name === 'china.jpg' && r.present);
   if (photo) {
-    const img = resizeShorterSide(await readImage(photo.path, { channels: 3 }), 96);
+    const img = resizeShorterSide(await readImage(photo.path, { channels: 3 }), 96, { method: 'area' });
     return { image: cropImage(img, 0, 0, 128, 96), name: 'china.jpg (test split)' };
   }
   return { image: proceduralScene(128, 96, 300_000), name: 'procedural scene (test split)' };

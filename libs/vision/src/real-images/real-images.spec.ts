@@ -16,6 +16,8 @@ describe('real images', () => {
     const missing = listRealImages().filter((r) => !r.present).map((r) => r.name);
     expect(missing, `missing in ${realImagesDir()}: run node scripts/extract-real-images.mjs`).toEqual([]);
     expect(listRealImages('texture').map((r) => r.name)).toEqual(['grass.png', 'gravel.png', 'brick.png']);
+    expect(listRealImages('weather-photo').map((r) => r.name)).toEqual(['storm.jpg', 'raindrops.jpg']);
+    expect(() => listRealImages('rain' as 'photo')).toThrow(/listRealImages\(\): kind must be one of .*"weather-photo"; got "rain"/);
   });
 
   it('the script and the library list the same files', async () => {

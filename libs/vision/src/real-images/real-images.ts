@@ -4,12 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { argError, checkOneOf } from '../args/check-args.js';
 
 /** What a real file is good for. */
-export type RealImageKind = 'aerial' | 'photo' | 'texture' | 'video' | 'satellite' | 'elevation';
+export type RealImageKind = 'aerial' | 'photo' | 'texture' | 'video' | 'satellite' | 'elevation' | 'weather-photo';
+
+/** Every kind, for argument checks. */
+const KINDS: readonly RealImageKind[] = ['aerial', 'photo', 'texture', 'video', 'satellite', 'elevation', 'weather-photo'];
 
 export interface RealImageInfo {
   readonly name: string;
   /** The Debian package that ships it (scripts/extract-real-images.mjs takes it from there). */
-  readonly package: 'opencv-doc' | 'python3-skimage' | 'python3-sklearn' | 'r-cran-stars';
+  readonly package: 'opencv-doc' | 'python3-skimage' | 'python3-sklearn' | 'r-cran-stars' | 'mate-backgrounds';
   readonly kind: RealImageKind;
   readonly description: string;
 }
@@ -31,6 +34,19 @@ export const REAL_IMAGES: readonly RealImageInfo[] = [
   { name: 'flower.jpg', package: 'python3-sklearn', kind: 'photo', description: '640×427 RGB photo of a flower' },
   { name: 'L7_ETMs.tif', package: 'r-cran-stars', kind: 'satellite', description: 'Landsat 7 ETM+ GeoTIFF, 6 uint8 bands (1-5, 7), 349×352 at 28.5 m, UTM 25S (Olinda, Brazil)' },
   { name: 'olinda_dem_utm25s.tif', package: 'r-cran-stars', kind: 'elevation', description: '111×111 float32 DEM GeoTIFF of the same area (90 m)' },
+  // Real weather, no clean counterpart: for before/after pictures, never for PSNR/SSIM.
+  {
+    name: 'storm.jpg',
+    package: 'mate-backgrounds',
+    kind: 'weather-photo',
+    description: '1920×1280 photo (2008, from a moving car) under a thunderstorm: dark low clouds, a dim low-contrast veil over the horizon, motion-blurred road; no rain streaks visible',
+  },
+  {
+    name: 'raindrops.jpg',
+    package: 'mate-backgrounds',
+    kind: 'weather-photo',
+    description: '1920×1200 close-up of rain drops on green leaves: the drops sit on the subject (scene content), not on the lens',
+  },
 ];
 
 export type RealImageName = (typeof REAL_IMAGES)[number]['name'];
@@ -79,7 +95,7 @@ export function realImagePath(name: RealImageName | string): string {
 
 /** Every known real file with its path and whether it has been extracted. */
 export function listRealImages(kind?: RealImageKind): (RealImageInfo & { readonly path: string; readonly present: boolean })[] {
-  if (kind !== undefined) checkOneOf('listRealImages', 'kind', kind, ['aerial', 'photo', 'texture', 'video', 'satellite', 'elevation']);
+  if (kind !== undefined) checkOneOf('listRealImages', 'kind', kind, KINDS);
   const dir = realImagesDir();
   return REAL_IMAGES.filter((r) => kind === undefined || r.kind === kind).map((r) => {
     const path = join(dir, r.name);

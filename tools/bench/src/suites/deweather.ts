@@ -5,16 +5,122 @@
 // UaR's uncertainty on the held-out type, parameters and time of MoFME ÷ MoE at 16 and 64 experts (D = 384,
 // 900 tokens), and images/s at 256² (tiled inference as the service runs it). Writes before/after PNGs of
 // real photos to bench/results/deweather/.
+// `npm run bench -- deweather --only-real-photos`: no training or evaluation; restores the real bad-weather photos
+// without ground truth (REAL_IMAGES kind 'weather-photo', from mate-backgrounds) with the committed default model and
+// writes bench/results/deweather/real-weather-*.png plus the BENCHMARKS.md section `deweather-real-photos`.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { prepareBackend, type BackendName, type TrainEvent } from '@moe/runtime';
-import { synthesizeWeather, writeImage, createRasterImage, psnr, WEATHER_TYPES, type RasterImage } from '@moe/vision';
+import { synthesizeWeather, writeImage, readImage, listRealImages, createRasterImage, cropImage, psnr, resizeShorterSide, toChannels, WEATHER_TYPES, type RasterImage } from '@moe/vision';
 import {
-  DeweatherNet, cropImage, formatMeanStd, measureExpertCost, meanStd, prepareExperimentData, resizeShorterSide, restoreImage, runExperiment, parseExperimentConfig,
+  DeweatherNet, DEFAULT_MODEL_DIR, formatMeanStd, loadDeweatherArtifact, measureExpertCost, meanStd, prepareExperimentData, restoreImage, runExperiment, parseExperimentConfig,
   type ExperimentResult, type ExpertCostRow, type RunResult,
 } from '@moe/deweather';
 import { markdownTable, repoRoot, type BenchSuite } from '../report.js';
+
+/** |a − b| per sample, times `gain`, clamped to [0, 1] (to see what a restoration changed). */
+function amplifiedDifference(a: RasterImage, b: RasterImage, gain: number): RasterImage {
+  return createRasterImage(a.width, a.height, a.channels, a.data.map((v, i) => Math.min(1, gain * Math.abs(v - b.data[i]))));
+}
+
+/** No-reference statistics: RMS contrast (std of BT.601 luma) and the dark-channel mean (He et al.'s haze prior, 7×7 min). */
+function noReferenceStats(img: RasterImage): { contrast: number; darkChannel: number } {
+  const luma = toChannels(img, 1).data;
+  const mean = luma.reduce((s, v) => s + v, 0) / luma.length;
+  const contrast = Math.sqrt(luma.reduce((s, v) => s + (v - mean) ** 2, 0) / luma.length);
+  const { width: w, height: h, data } = img;
+  const minRgb = new Float32Array(w * h).map((_, p) => Math.min(data[p * 3], data[p * 3 + 1], data[p * 3 + 2]));
+  const r = 3;
+  let dark = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let m = 1;
+      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) m = Math.min(m, minRgb[yy * w + xx]);
+      dark += m;
+    }
+  }
+  return { contrast, darkChannel: dark / (w * h) };
+}
+
+/** Share of assignments per expert, mean over layers (as the artefact's metadata.expertUsage). */
+function meanExpertShare(counts: number[][]): number[] {
+  const shares = counts.map((l) => {
+    const t = l.reduce((a, b) => a + b, 0);
+    return l.map((c) => c / t);
+  });
+  return shares[0].map((_, e) => shares.reduce((s, l) => s + l[e], 0) / shares.length);
+}
+
+/**
+ * Real weather without ground truth: each 'weather-photo' is resized (area) to the training scale (shorter side
+ * 128, as loadCleanImages) and to 256, restored with the committed default model as the service does, and
+ * written as [before | after | 4·|after − before|]. Only no-reference numbers can be given.
+ */
+async function realWeatherPhotos(ctx: Parameters<BenchSuite>[0], backend: string): Promise<Awaited<ReturnType<BenchSuite>>> {
+  const photos = listRealImages('weather-photo');
+  const missing = photos.filter((p) => !p.present).map((p) => p.name);
+  if (photos.length === 0 || missing.length) throw new Error(`bench deweather --only-real-photos: missing ${missing.join(', ') || 'weather photos'}; run node scripts/extract-real-images.mjs`);
+  const { net, metadata } = await loadDeweatherArtifact(DEFAULT_MODEL_DIR);
+  const outDir = join(repoRoot, 'bench', 'results', 'deweather');
+  mkdirSync(outDir, { recursive: true });
+  const rows: Record<string, string | number>[] = [];
+  const results: unknown[] = [];
+  try {
+    for (const photo of photos) {
+      const full = await readImage(photo.path, { channels: 3 });
+      for (const side of [128, 256]) {
+        const before = resizeShorterSide(full, side, { method: 'area' });
+        const t0 = performance.now();
+        const r = await restoreImage(net, before, { tile: metadata.crop });
+        const ms = performance.now() - t0;
+        const file = `real-weather-${photo.name.replace(/\.\w+$/, '')}-${side}.png`;
+        await writeImage(join(outDir, file), strip([before, r.image, amplifiedDifference(r.image, before, 4)]));
+        const b = noReferenceStats(before), a = noReferenceStats(r.image);
+        const share = meanExpertShare(r.expertCounts);
+        // Which synthetic weather type's routing (metadata, test split) the photo's routing is closest to.
+        const tv = Object.entries(metadata.expertUsage).map(([t, u]) => ({ t, d: 0.5 * u.reduce((s, v, e) => s + Math.abs(v - share[e]), 0) })).sort((x, y) => x.d - y.d);
+        const meanChange = r.image.data.reduce((s, v, i) => s + Math.abs(v - before.data[i]), 0) / before.data.length;
+        ctx.log(`${file}: ${before.width}×${before.height}, ${r.tiles} tiles, ${ms.toFixed(0)} ms, mean |change| ${meanChange.toFixed(4)}, contrast ${b.contrast.toFixed(3)} → ${a.contrast.toFixed(3)}, dark channel ${b.darkChannel.toFixed(3)} → ${a.darkChannel.toFixed(3)}`);
+        rows.push({
+          file,
+          size: `${before.width}×${before.height}`,
+          tiles: r.tiles,
+          'mean |after − before|': meanChange.toFixed(4),
+          'PSNR(after, before) dB': psnr(r.image, before).toFixed(2),
+          'RMS contrast before → after': `${b.contrast.toFixed(3)} → ${a.contrast.toFixed(3)}`,
+          'dark channel before → after': `${b.darkChannel.toFixed(3)} → ${a.darkChannel.toFixed(3)}`,
+          'routing closest to (TV distance)': tv.map((x) => `${x.t} ${x.d.toFixed(3)}`).join(', '),
+        });
+        results.push({ photo: photo.name, side, width: before.width, height: before.height, tiles: r.tiles, ms, meanChange, before: b, after: a, expertShare: share, routingDistance: tv });
+      }
+    }
+  } finally {
+    net.dispose();
+  }
+  const markdown = [
+    `Real bad-weather photos **without ground truth** (Debian \`mate-backgrounds\`, REAL_IMAGES kind 'weather-photo'), restored by the committed default model (\`apps/deweather/models/default\`: ${metadata.variant}, ${metadata.steps} steps, trained on synthetic ${metadata.trainTypes.join(', ')}) exactly as \`POST /restore\` does (${metadata.crop}² tiles, feathered stitching), backend ${backend}. ` +
+      `Each photo is area-resized to a shorter side of 128 (the training scale) and 256. Files: bench/results/deweather/real-weather-<photo>-<side>.png = [before | after | 4·|after − before|]. ` +
+      `No PSNR/SSIM against a clean image is possible; the numbers are no-reference: RMS contrast (std of luma) and the dark-channel mean (7×7; lower = less haze-like), and the nearest synthetic type by expert routing (total-variation distance to the metadata's per-type expert shares).`,
+    '',
+    ...photos.map((p) => `- ${p.name}: ${p.description}.`),
+    '',
+    markdownTable(rows),
+    '',
+    '### What the pictures show',
+    '',
+    REAL_PHOTOS_VERDICT,
+  ].join('\n');
+  return { results: { model: DEFAULT_MODEL_DIR, photos: results }, markdown, section: 'deweather-real-photos' };
+}
+
+/** Written after looking at the PNGs of the run recorded in BENCHMARKS.md (update when the default model changes). */
+const REAL_PHOTOS_VERDICT = [
+  '- **storm.jpg: essentially unchanged.** Mean change 0.003 (under one 8-bit code), contrast and dark channel move by ~1 %: the dim veil over the horizon and the dark storm sky are not lifted (no dehazing), nothing is removed. The only visible effect, at 4× magnification of the difference, is a faint 4-px grid (the 4×4 patch tokens) in the bright sky and along the guard rail.',
+  '- **raindrops.jpg: not restored, degraded.** The drops on the leaves (scene content, which should stay) are kept, but the whole picture is darkened (mean luma 0.360 → 0.309 at 256; the sunlit leaf most: RMS contrast 0.21 → 0.17, dark channel 0.12 → 0.07), i.e. the model treats the bright, low-saturation parts as a haze veil and removes it, and a 4-px checkerboard texture is visible on the smooth leaf.',
+  '- Routing: both photos are routed closest to the synthetic *raindrop* profile, but the distances (0.10–0.22) are as large as or larger than those between the synthetic types themselves (0.04–0.14 in the metadata), so this is not evidence that the router recognises real weather.',
+  '- Same picture at both scales (128 = training scale, 256). Conclusion: the small default model (150 steps, D = 48, trained on synthetic weather over a handful of photos) does not transfer to these real photos; its gains are on the synthetic test pairs only (section `deweather`). These two photos have no falling rain or fog in front of a scene, so they test "do no harm" more than restoration.',
+].join('\n');
 
 /** Side-by-side strip of equally sized images with a 2-px white gap. */
 function strip(images: RasterImage[]): RasterImage {
@@ -99,6 +205,7 @@ const suite: BenchSuite = async (ctx) => {
   if (!attempt.ok) throw new Error(`bench deweather: backend ${backendArg} cannot start: ${attempt.reason}`);
   await tf.setBackend(backendArg);
   await tf.ready();
+  if (ctx.args.includes('--only-real-photos')) return realWeatherPhotos(ctx, backendArg);
   const stepsArg = ctx.args.find((a) => a.startsWith('--steps='));
   const steps = stepsArg ? Number(stepsArg.slice('--steps='.length)) : ctx.quick ? 30 : 100;
   // Ablations (MoFME with a plain top-k router; with @moe/core's UncertaintyRouter as published) on the first seed only.
