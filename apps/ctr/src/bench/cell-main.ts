@@ -1,46 +1,45 @@
-// Child-process entry of the CTR benchmark (tools/bench/src/suites/ctr.ts spawns it, one cell at a time per
-// process so two cells can run in parallel):
-//   cell-main.ts cell <setting> <seed> <out.json> [--quick]
+// Child-process entry of the CTR benchmark (tools/bench/src/suites/ctr.ts spawns it; one cell per process so
+// two cells can run in parallel). <options> is the JSON of `parseBenchOptions`.
+//   cell-main.ts plan <results-dir> [bench args…]            → JSON { options, dir, published, jobs } on stdout
+//   cell-main.ts cell <cells-dir> <setting> <seed> <variant,…> <options>
 //   cell-main.ts timing <out.json> [--quick]
 //   cell-main.ts latency <out.json> [--quick]
-//   cell-main.ts summarize <cells-dir> <out.json> [--quick]
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+//   cell-main.ts summarize <cells-dir> <out.json> <options>
 import { selectBackend } from '@moe/runtime';
 import '@moe/kernels';
+import { isPublishedTable, parseBenchOptions, type BenchOptions } from './bench-options.js';
+import { cellsDir, pendingJobs, variantCellFile, writeJson } from './cell-store.js';
 import type { Setting } from './settings.js';
 import { runCell } from './run-cell.js';
 import { measureTrainingTime } from './timing.js';
 import { measureLatency } from './latency.js';
 import { summarizeBench } from './summarize.js';
 
-const args = process.argv.slice(2).filter((a) => a !== '--quick');
-const quick = process.argv.includes('--quick');
 const log = (m: string) => process.stderr.write(`[ctr] ${m}\n`);
+const [command, ...rest] = process.argv.slice(2);
+const quick = rest.includes('--quick');
 
-function writeJson(path: string, value: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n');
-  renameSync(tmp, path);
-}
-
-const [command, ...rest] = args;
-if (command === 'summarize') {
-  const [cellsDir, out] = rest;
-  writeJson(out, summarizeBench(cellsDir, quick));
+if (command === 'plan') {
+  const [resultsDir, ...args] = rest;
+  const options = parseBenchOptions(args, quick);
+  const dir = cellsDir(resultsDir, options);
+  process.stdout.write(JSON.stringify({ options, dir, published: isPublishedTable(options), jobs: pendingJobs(dir, options) }) + '\n');
+} else if (command === 'summarize') {
+  const [dir, out, optionsJson] = rest;
+  writeJson(out, summarizeBench(dir, JSON.parse(optionsJson) as BenchOptions));
 } else {
   const selection = await selectBackend({ request: process.env.MOE_BACKEND ?? 'wasm' });
   log(selection.summary);
   if (command === 'cell') {
-    const [setting, seed, out] = rest;
-    writeJson(out, await runCell(setting as Setting['id'], Number(seed), quick, log));
+    const [dir, setting, seed, variants, optionsJson] = rest;
+    const options = JSON.parse(optionsJson) as BenchOptions;
+    await runCell(options, setting as Setting['id'], Number(seed), variants.split(','), (cell, v) => writeJson(variantCellFile(dir, setting, Number(seed), v.id!), { ...cell, variants: [v] }), log);
   } else if (command === 'timing') {
     writeJson(rest[0], { backend: selection.backend, rows: await measureTrainingTime(quick, log) });
   } else if (command === 'latency') {
     writeJson(rest[0], { backend: selection.backend, rows: await measureLatency(quick, log) });
   } else {
-    process.stderr.write('usage: cell-main.ts cell <setting> <seed> <out> | timing <out> | latency <out> | summarize <dir> <out> [--quick]\n');
+    process.stderr.write('usage: cell-main.ts plan <results-dir> [args] | cell <dir> <setting> <seed> <variants> <options> | timing <out> | latency <out> | summarize <dir> <out> <options>\n');
     process.exit(2);
   }
 }

@@ -1,8 +1,8 @@
-import { generateSynthetic } from '../data/synthetic-generator.js';
 import { contingency, mutualInformation } from '../eval/contingency.js';
 import type { TaskMetrics } from '../eval/evaluate.js';
 import { oracleMetrics, runModel } from '../experiment/run-model.js';
-import { prepareSynthetic } from '../experiment/synthetic-split.js';
+import { prepareSyntheticStream } from '../experiment/synthetic-split.js';
+import { settingGenerator, type BenchOptions } from './bench-options.js';
 import { benchSizes, SETTINGS, type Setting } from './settings.js';
 
 /** Compact metrics of one task kept in a cell file. */
@@ -18,10 +18,14 @@ export interface TaskSummary {
 }
 
 export interface VariantResult {
+  /** Variant id (absent in cells written before ids existed: matched by name then). */
+  id?: string;
   name: string;
   tasks: TaskSummary[];
   secondsPerEpoch: number;
   bestEpoch: number;
+  /** Epochs trained before early stopping (absent in older cells). */
+  epochsUsed?: number;
   params: number;
   /** Gate weights per task and expert zero-activation rates (MMoE, PLE, HoME). */
   diagnostics: Record<string, number[]>;
@@ -42,51 +46,82 @@ export interface CellResult {
   clusterDomainNmi: number;
   oracle: TaskSummary[];
   variants: VariantResult[];
+  /** When the cell's process started it (the code it ran is the code of that moment). */
+  startedAt?: string;
+  /** Seconds to generate and encode the splits, and the process RSS after that and at its peak (MiB). */
+  dataSeconds?: number;
+  rssAfterDataMb?: number;
+  peakRssMb?: number;
 }
 
 function summarize(m: TaskMetrics): TaskSummary {
   return { auc: m.auc, logloss: m.logloss, gauc: m.gauc, pcoc: m.pcoc, ece: m.ece, weightedDomainAuc: m.weightedDomainAuc, perDomainAuc: m.perDomain.map((d) => d.auc), positiveRate: m.positiveRate };
 }
 
-/** One (setting, seed): one dataset and split shared by every variant, each trained and tested once. */
-export async function runCell(settingId: Setting['id'], seed: number, quick: boolean, log: (m: string) => void = () => {}): Promise<CellResult> {
+/**
+ * One (setting, seed): one dataset and split (streamed, so memory stays flat in the row count) shared by every
+ * selected variant, each trained (early stopping on validation, best epoch restored) and tested once. `onVariant`
+ * gets the cell after each variant, so a caller can save finished variants before the slow ones end.
+ */
+export async function runCell(
+  options: BenchOptions,
+  settingId: Setting['id'],
+  seed: number,
+  variantIds: readonly string[],
+  onVariant: (cell: CellResult, variant: VariantResult) => void = () => {},
+  log: (m: string) => void = () => {},
+): Promise<CellResult> {
   const setting = SETTINGS.find((s) => s.id === settingId);
   if (!setting) throw new Error(`runCell: unknown setting '${settingId}' (known: ${SETTINGS.map((s) => s.id).join(', ')})`);
-  const sizes = benchSizes(quick);
-  const rows = Math.round(sizes.rows * (setting.rowsFactor ?? 1));
-  const data = generateSynthetic({ ...setting.generator, rows, seed: 1000 + seed });
-  const splits = prepareSynthetic(data);
+  const chosen = setting.variants.filter((v) => variantIds.includes(v.id));
+  if (chosen.length !== variantIds.length) throw new Error(`runCell: setting '${settingId}' has no variant ${variantIds.filter((id) => !chosen.some((v) => v.id === id)).join(', ')}`);
+  const train = { ...benchSizes(options.quick).train, epochs: options.epochsMax, patience: options.patience };
+  const rows = Math.round(options.rows * (setting.rowsFactor ?? 1));
+  const startedAt = new Date().toISOString();
+  const tData = performance.now();
+  const splits = prepareSyntheticStream({ ...settingGenerator(setting, options.knobs), rows, seed: 1000 + options.genSeedOffset + seed });
+  const dataSeconds = (performance.now() - tData) / 1000;
   const numDomains = splits.processor.layout.numDomains;
-  const variants: VariantResult[] = [];
-  for (const v of setting.variants) {
+  let peakRss = process.memoryUsage().rss;
+  const cell: CellResult = {
+    setting: setting.id,
+    seed,
+    rows,
+    tasks: splits.tasks,
+    domainShares: splits.stats.domainShares,
+    clusterDomainMi: splits.stats.mutualInformation,
+    clusterDomainNmi: splits.stats.nmi,
+    oracle: oracleMetrics(splits).map(summarize),
+    variants: [],
+    startedAt,
+    dataSeconds,
+    rssAfterDataMb: peakRss / 2 ** 20,
+  };
+  log(`${setting.id} seed ${seed}: ${rows} rows prepared in ${dataSeconds.toFixed(1)} s, RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+  for (const v of chosen) {
     const t0 = performance.now();
-    const run = await runModel(splits, { ...v.config, seed }, { ...sizes.train, seed }, { diagnostics: true });
+    const run = await runModel(splits, { ...v.config, seed }, { ...train, seed }, { diagnostics: true });
     const result: VariantResult = {
+      id: v.id,
       name: v.name,
       tasks: run.metrics.map(summarize),
       secondsPerEpoch: run.train.secondsPerEpoch,
       bestEpoch: run.train.bestEpoch,
+      epochsUsed: run.train.epochs.length,
       params: run.params,
       diagnostics: run.predictions.diagnostics,
     };
     if (v.config.kind === 'adaptdhm' && run.predictions.routes && splits.testCluster) {
       const groups = Math.max(...run.predictions.routes) + 1;
-      result.nmiVsTruth = mutualInformation(contingency(run.predictions.routes, splits.testCluster, groups, data.config.numClusters)).nmi;
+      result.nmiVsTruth = mutualInformation(contingency(run.predictions.routes, splits.testCluster, groups, splits.numClusters)).nmi;
       result.nmiVsDomain = mutualInformation(contingency(run.predictions.routes, splits.test.domain, groups, numDomains)).nmi;
       result.routeCounts = Array.from({ length: groups }, (_, g) => run.predictions.routes!.filter((r) => r === g).length);
     }
-    variants.push(result);
-    log(`${setting.id} seed ${seed} ${v.name}: AUC ${result.tasks[0].auc.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    cell.variants.push(result);
+    cell.peakRssMb = peakRss / 2 ** 20;
+    onVariant(cell, result);
+    log(`${setting.id} seed ${seed} ${v.name}: AUC ${result.tasks[0].auc.toFixed(4)}, ${result.epochsUsed} epoch(s), best ${result.bestEpoch} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
-  return {
-    setting: setting.id,
-    seed,
-    rows,
-    tasks: data.tasks,
-    domainShares: data.stats.domainShares,
-    clusterDomainMi: data.stats.mutualInformation,
-    clusterDomainNmi: data.stats.nmi,
-    oracle: oracleMetrics(splits).map(summarize),
-    variants,
-  };
+  return cell;
 }

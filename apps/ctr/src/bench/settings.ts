@@ -4,6 +4,8 @@ import type { TrainOptions } from '../train/trainer.js';
 
 /** One named model variant of a benchmark setting. */
 export interface Variant {
+  /** Short id for `--models` and cache file names, unique within a setting. */
+  id: string;
   name: string;
   config: ModelConfigInput;
 }
@@ -23,13 +25,13 @@ export interface Setting {
 const base = { hidden: [64, 32], tower: [16] };
 const expert = { hidden: [32, 16], tower: [16] };
 
-const SB: Variant = { name: 'Shared-Bottom', config: { kind: 'shared-bottom', ...base } };
-const PER_DOMAIN: Variant = { name: 'Per-domain towers', config: { kind: 'per-domain', ...base } };
-const MMOE: Variant = { name: 'MMoE (domain gates)', config: { kind: 'mmoe', ...expert, numExperts: 4 } };
-const PLE: Variant = { name: 'PLE/CGC (domain gates)', config: { kind: 'ple', ...expert, sharedExperts: 2, specificExperts: 1 } };
-const STAR: Variant = { name: 'STAR', config: { kind: 'star', ...base } };
-const ADAPT: Variant = { name: 'AdaptDHM (K=4)', config: { kind: 'adaptdhm', ...base, clusters: 4 } };
-const HOME: Variant = { name: 'HoME', config: { kind: 'home', ...expert } };
+const SB: Variant = { id: 'shared-bottom', name: 'Shared-Bottom', config: { kind: 'shared-bottom', ...base } };
+const PER_DOMAIN: Variant = { id: 'per-domain', name: 'Per-domain towers', config: { kind: 'per-domain', ...base } };
+const MMOE: Variant = { id: 'mmoe', name: 'MMoE (domain gates)', config: { kind: 'mmoe', ...expert, numExperts: 4 } };
+const PLE: Variant = { id: 'ple', name: 'PLE/CGC (domain gates)', config: { kind: 'ple', ...expert, sharedExperts: 2, specificExperts: 1 } };
+const STAR: Variant = { id: 'star', name: 'STAR', config: { kind: 'star', ...base } };
+const ADAPT: Variant = { id: 'adaptdhm', name: 'AdaptDHM (K=4)', config: { kind: 'adaptdhm', ...base, clusters: 4 } };
+const HOME: Variant = { id: 'home', name: 'HoME', config: { kind: 'home', ...expert } };
 
 const world = { numDomains: 8, zipfExponent: 1, numClusters: 4, numUsers: 600, numItems: 300, numCategories: 20 };
 
@@ -57,10 +59,10 @@ export const SETTINGS: Setting[] = [
       SB,
       PER_DOMAIN,
       STAR,
-      { name: 'MMoE (input gates)', config: { kind: 'mmoe', ...expert, numExperts: 4, gate: 'task' } },
+      { id: 'mmoe', name: 'MMoE (input gates)', config: { kind: 'mmoe', ...expert, numExperts: 4, gate: 'task' } },
       ADAPT,
-      { name: 'AdaptDHM K=1 (ablation)', config: { kind: 'adaptdhm', ...base, clusters: 1 } },
-      { name: 'AdaptDHM domain routing (ablation)', config: { kind: 'adaptdhm', ...base, routing: 'domain' } },
+      { id: 'adaptdhm-k1', name: 'AdaptDHM K=1 (ablation)', config: { kind: 'adaptdhm', ...base, clusters: 1 } },
+      { id: 'adaptdhm-domain-routing', name: 'AdaptDHM domain routing (ablation)', config: { kind: 'adaptdhm', ...base, routing: 'domain' } },
     ],
   },
   {
@@ -80,12 +82,12 @@ export const SETTINGS: Setting[] = [
       ],
     },
     variants: [
-      { name: 'MMoE (8 experts)', config: { kind: 'mmoe', ...expert, numExperts: 8, gate: 'task' } },
+      { id: 'mmoe', name: 'MMoE (8 experts)', config: { kind: 'mmoe', ...expert, numExperts: 8, gate: 'task' } },
       HOME,
-      { name: 'HoME − BN+Swish', config: { kind: 'home', ...expert, home: { bnSwish: false } } },
-      { name: 'HoME − feature-gate', config: { kind: 'home', ...expert, home: { featureGate: false } } },
-      { name: 'HoME − self-gate', config: { kind: 'home', ...expert, home: { selfGate: false } } },
-      { name: 'HoME − hierarchy mask', config: { kind: 'home', ...expert, home: { hierarchy: false } } },
+      { id: 'home-no-bn-swish', name: 'HoME − BN+Swish', config: { kind: 'home', ...expert, home: { bnSwish: false } } },
+      { id: 'home-no-feature-gate', name: 'HoME − feature-gate', config: { kind: 'home', ...expert, home: { featureGate: false } } },
+      { id: 'home-no-self-gate', name: 'HoME − self-gate', config: { kind: 'home', ...expert, home: { selfGate: false } } },
+      { id: 'home-no-hierarchy', name: 'HoME − hierarchy mask', config: { kind: 'home', ...expert, home: { hierarchy: false } } },
     ],
   },
 ];

@@ -280,85 +280,139 @@ function calibrateBias(values: number[], target: number): number {
   return (lo + hi) / 2;
 }
 
-/** Generates a synthetic multi-domain (multi-task) CTR dataset with its true click probabilities. */
-export function generateSynthetic(input: SyntheticConfigInput): SyntheticDataset {
+/** One generated row with the ground truth behind it. */
+export interface SyntheticDraw {
+  row: RawRow;
+  /** Per task: the true probability that the label is 1 (chained tasks: the joint p). */
+  trueP: number[];
+  /** Latent cluster z of the row's user. */
+  cluster: number;
+  /** Domain index d. */
+  domain: number;
+}
+
+/**
+ * A re-playable synthetic stream: `rows()` rebuilds the world from the seed and yields the rows one at a time,
+ * so callers can make several passes (fit a processor, then encode in chunks) without ever holding all rows
+ * as JS objects. Every pass yields exactly the rows `generateSynthetic` returns for the same config.
+ */
+export interface SyntheticSource {
+  config: SyntheticConfig;
+  /** Task names in label order: the main task, then the extra tasks. */
+  tasks: string[];
+  /** Number of domain indices rows can carry (D, or D + 1 with a new-domain drift). */
+  numDomainsSeen: number;
+  featureConfig: FeatureConfigInput;
+  rows(): Generator<SyntheticDraw>;
+  /** Zipf traffic shares of the declared domains. */
+  expectedDomainShares(): number[];
+}
+
+export function syntheticSource(input: SyntheticConfigInput): SyntheticSource {
   const cfg = parseSyntheticConfig(input);
-  const w = buildWorld(cfg);
-  const sc = scoreScales(w);
   const D = cfg.numDomains;
   const tasks = [{ name: cfg.mainTask, baseRate: Number.NaN, chainOf: undefined as string | undefined, category: 'interact' }, ...cfg.extraTasks];
   const taskIndex = new Map(tasks.map((t, i) => [t.name, i]));
   const domainTarget = (d: number) => (D === 1 || d >= D ? (cfg.baseCtr[0] + cfg.baseCtr[1]) / 2 : cfg.baseCtr[0] + ((cfg.baseCtr[1] - cfg.baseCtr[0]) * d) / (D - 1));
-  // bias[d][t], calibrated per domain on pilot draws from that domain (D + 1: the drift's new domain).
-  const bias = Array.from({ length: D + 1 }, (_, d) => {
-    const pilot = Array.from({ length: 800 }, () => rawScores(w, draw(w, d), false));
-    return tasks.map((t, k) => {
-      const target = k === 0 ? domainTarget(d) : t.baseRate * (domainTarget(d) / ((cfg.baseCtr[0] + cfg.baseCtr[1]) / 2));
-      return calibrateBias(pilot.map((s) => logitWithoutBias(w, s, sc, k, 0)), Math.min(0.5, target));
+  function* rows(): Generator<SyntheticDraw> {
+    const w = buildWorld(cfg);
+    const sc = scoreScales(w);
+    // bias[d][t], calibrated per domain on pilot draws from that domain (D + 1: the drift's new domain).
+    const bias = Array.from({ length: D + 1 }, (_, d) => {
+      const pilot = Array.from({ length: 800 }, () => rawScores(w, draw(w, d), false));
+      return tasks.map((t, k) => {
+        const target = k === 0 ? domainTarget(d) : t.baseRate * (domainTarget(d) / ((cfg.baseCtr[0] + cfg.baseCtr[1]) / 2));
+        return calibrateBias(pilot.map((s) => logitWithoutBias(w, s, sc, k, 0)), Math.min(0.5, target));
+      });
     });
-  });
-  const n = cfg.rows;
-  const rows: RawRow[] = new Array(n);
-  const trueP = tasks.map(() => new Float64Array(n));
-  const cluster = new Int32Array(n);
-  const domain = new Int32Array(n);
-  const driftStart = cfg.drift ? Math.floor(cfg.drift.at * n) : n;
-  const positives = new Array<number>(tasks.length).fill(0);
-  for (let i = 0; i < n; i++) {
-    const drifted = i >= driftStart;
-    const newDomain = drifted && cfg.drift?.kind === 'new-domain' && w.rng.next() < 0.2;
-    const x = draw(w, newDomain ? D : undefined);
-    const s = rawScores(w, x, drifted && cfg.drift?.kind === 'rotate-clusters');
-    const eps = cfg.noise > 0 ? cfg.noise * w.rng.normal() : 0;
-    const row: RawRow = {
-      ts: i,
-      domain: `d${x.d}`,
-      user: `u${x.user}`,
-      age: `a${w.userAge[x.user]}`,
-      city: `y${w.userCity[x.user]}`,
-      item: `i${x.item}`,
-      category: `c${w.itemCat[x.item]}`,
-      price_bucket: `p${Math.min(PRICE_BUCKETS - 1, Math.floor(Math.log(w.itemPrice[x.item])))}`,
-      hour: `h${x.hour}`,
-      device: `v${x.device}`,
-      activity: Math.round(w.userActivity[x.user] * (0.5 + w.rng.next())),
-      price: Math.round(w.itemPrice[x.item] * 100) / 100,
-      history: x.history.map((c) => `c${c}`),
-    };
-    const p = tasks.map((_, k) => sigmoid(bias[x.d][k] + logitWithoutBias(w, s, sc, k, eps)));
-    const label = new Array<number>(tasks.length);
-    tasks.forEach((t, k) => {
-      const parent = t.chainOf === undefined ? -1 : taskIndex.get(t.chainOf)!;
-      // Chained task: positive only after the parent is positive; its stored p is the joint p(parent)·p(task | parent).
-      trueP[k][i] = parent < 0 ? p[k] : trueP[parent][i] * p[k];
-      label[k] = parent < 0 ? Number(w.rng.next() < p[k]) : label[parent] === 1 ? Number(w.rng.next() < p[k]) : 0;
-      row[t.name] = label[k];
-      positives[k] += label[k];
-    });
-    rows[i] = row;
-    cluster[i] = x.z;
-    domain[i] = x.d;
+    const n = cfg.rows;
+    const driftStart = cfg.drift ? Math.floor(cfg.drift.at * n) : n;
+    for (let i = 0; i < n; i++) {
+      const drifted = i >= driftStart;
+      const newDomain = drifted && cfg.drift?.kind === 'new-domain' && w.rng.next() < 0.2;
+      const x = draw(w, newDomain ? D : undefined);
+      const s = rawScores(w, x, drifted && cfg.drift?.kind === 'rotate-clusters');
+      const eps = cfg.noise > 0 ? cfg.noise * w.rng.normal() : 0;
+      const row: RawRow = {
+        ts: i,
+        domain: `d${x.d}`,
+        user: `u${x.user}`,
+        age: `a${w.userAge[x.user]}`,
+        city: `y${w.userCity[x.user]}`,
+        item: `i${x.item}`,
+        category: `c${w.itemCat[x.item]}`,
+        price_bucket: `p${Math.min(PRICE_BUCKETS - 1, Math.floor(Math.log(w.itemPrice[x.item])))}`,
+        hour: `h${x.hour}`,
+        device: `v${x.device}`,
+        activity: Math.round(w.userActivity[x.user] * (0.5 + w.rng.next())),
+        price: Math.round(w.itemPrice[x.item] * 100) / 100,
+        history: x.history.map((c) => `c${c}`),
+      };
+      const p = tasks.map((_, k) => sigmoid(bias[x.d][k] + logitWithoutBias(w, s, sc, k, eps)));
+      const trueP = new Array<number>(tasks.length);
+      const label = new Array<number>(tasks.length);
+      tasks.forEach((t, k) => {
+        const parent = t.chainOf === undefined ? -1 : taskIndex.get(t.chainOf)!;
+        // Chained task: positive only after the parent is positive; its stored p is the joint p(parent)·p(task | parent).
+        trueP[k] = parent < 0 ? p[k] : trueP[parent] * p[k];
+        label[k] = parent < 0 ? Number(w.rng.next() < p[k]) : label[parent] === 1 ? Number(w.rng.next() < p[k]) : 0;
+        row[t.name] = label[k];
+      });
+      yield { row, trueP, cluster: x.z, domain: x.d };
+    }
   }
-  const numDomainsSeen = cfg.drift?.kind === 'new-domain' ? D + 1 : D;
-  const table = contingency(cluster, domain, cfg.numClusters, numDomainsSeen);
-  const info = mutualInformation(table);
-  const counts = new Array<number>(numDomainsSeen).fill(0);
-  for (const d of domain) counts[d]++;
   return {
     config: cfg,
-    rows,
     tasks: tasks.map((t) => t.name),
+    numDomainsSeen: cfg.drift?.kind === 'new-domain' ? D + 1 : D,
+    featureConfig: syntheticFeatureConfig(cfg, tasks),
+    rows,
+    expectedDomainShares: () => [...zipfShares(D, cfg.zipfExponent)],
+  };
+}
+
+/** Domain shares and I(z; d) of a sample, from its per-row cluster and domain. */
+export function sampleStats(cluster: Int32Array, domain: Int32Array, numClusters: number, numDomainsSeen: number): { domainShares: number[]; mutualInformation: number; nmi: number } {
+  const info = mutualInformation(contingency(cluster, domain, numClusters, numDomainsSeen));
+  const counts = new Array<number>(numDomainsSeen).fill(0);
+  for (const d of domain) counts[d]++;
+  return { domainShares: counts.map((c) => c / domain.length), mutualInformation: info.mi, nmi: info.nmi };
+}
+
+/** Generates a synthetic multi-domain (multi-task) CTR dataset with its true click probabilities. */
+export function generateSynthetic(input: SyntheticConfigInput): SyntheticDataset {
+  const source = syntheticSource(input);
+  const n = source.config.rows;
+  const rows: RawRow[] = new Array(n);
+  const trueP = source.tasks.map(() => new Float64Array(n));
+  const cluster = new Int32Array(n);
+  const domain = new Int32Array(n);
+  const positives = new Array<number>(source.tasks.length).fill(0);
+  let i = 0;
+  for (const x of source.rows()) {
+    rows[i] = x.row;
+    x.trueP.forEach((p, k) => (trueP[k][i] = p));
+    source.tasks.forEach((t, k) => (positives[k] += x.row[t] as number));
+    cluster[i] = x.cluster;
+    domain[i] = x.domain;
+    i++;
+  }
+  const stats = sampleStats(cluster, domain, source.config.numClusters, source.numDomainsSeen);
+  return {
+    config: source.config,
+    rows,
+    tasks: source.tasks,
     trueP,
     cluster,
     domain,
     stats: {
-      domainShares: counts.map((c) => c / n),
-      expectedDomainShares: [...w.shares],
-      mutualInformation: info.mi,
-      nmi: info.nmi,
-      positiveRate: Object.fromEntries(tasks.map((t, k) => [t.name, positives[k] / n])),
+      domainShares: stats.domainShares,
+      expectedDomainShares: source.expectedDomainShares(),
+      mutualInformation: stats.mutualInformation,
+      nmi: stats.nmi,
+      positiveRate: Object.fromEntries(source.tasks.map((t, k) => [t, positives[k] / n])),
     },
-    featureConfig: syntheticFeatureConfig(cfg, tasks),
+    featureConfig: source.featureConfig,
   };
 }
 

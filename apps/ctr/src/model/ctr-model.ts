@@ -1,9 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Module, deriveSeed, type ModuleConfig } from '@moe/core';
+import { Module, TaskTowers, deriveSeed, groupIds, oneHotRows, type ForwardContext, type ModuleConfig } from '@moe/core';
 import type { EncodedBatch, EncodedLayout } from '../features/encoded-batch.js';
-import type { ForwardContext } from './forward-context.js';
-import type { GroupPlan } from './layers/group-dispatch.js';
-import { oneHotFloat } from './layers/one-hot.js';
 import type { ModelConfig } from './model-config.js';
 import { EmbeddingTable, type GatheredEmbeddings } from './sparse-embedding.js';
 
@@ -19,10 +16,15 @@ export interface ModelInputs {
   /** [B, numDense]; undefined without numeric features. */
   dense?: tf.Tensor2D;
   domainOneHot: tf.Tensor2D;
-  /** [B] domain ids on the host (for domain-dispatched towers). */
+  /** [B, 1] int32 domain of each row (what domain towers dispatch by). */
+  domainIds: tf.Tensor2D;
+  /** [B] domain ids on the host. */
   domain: Int32Array;
-  /** Host-side routing decided before the differentiable pass (AdaptDHM clusters, domain groups). */
-  plan?: GroupPlan;
+  /**
+   * [B, 1] int32 tower of each row, decided by `route` before the differentiable pass (AdaptDHM clusters,
+   * domain towers); stays on device — dispatch goes through the kernels' plan, not a host sort.
+   */
+  groups?: tf.Tensor2D;
 }
 
 /**
@@ -54,16 +56,16 @@ export abstract class CtrModel extends Module {
   abstract logits(x: tf.Tensor2D, inputs: ModelInputs, ctx: ForwardContext): tf.Tensor2D;
 
   /**
-   * Host-side routing before the differentiable pass (may read tensors back, may update non-trainable
-   * routing state in training). Default: none.
+   * Hard routing before the differentiable pass: [B, 1] int32 tower per row, or undefined for models that do
+   * not route. May update non-trainable routing state in training (AdaptDHM's centres). Default: none.
    */
-  async plan(_inputs: ModelInputs, _training: boolean): Promise<GroupPlan | undefined> {
+  route(_inputs: ModelInputs, _training: boolean): tf.Tensor2D | undefined {
     return undefined;
   }
 
-  /** Routing diagnostics for reports (e.g. AdaptDHM cluster occupancy); empty by default. */
-  routingSummary(): Record<string, number[]> {
-    return {};
+  /** Per-task towers with per-domain logit layers on `inputDim`-wide representations (every model's heads). */
+  protected domainTaskHeads(inputDim: number): TaskTowers {
+    return new TaskTowers({ inputDim, numTasks: this.numTasks, tower: { sizes: [...this.config.tower] }, conditions: this.layout.numDomains, seed: deriveSeed(this.config.seed, 'heads') });
   }
 
   /** x = field embeddings ⊕ pooled sequences ⊕ dense features. */
@@ -108,13 +110,15 @@ export abstract class CtrModel extends Module {
     const d = this.layout.embeddingDim;
     const gathered = this.table.gather(batch.fieldIds, batch.seqIds);
     const S = this.layout.seqWidth;
+    const domainIds = groupIds(batch.domain, this.layout.numDomains);
     const inputs: ModelInputs = {
       size,
       fields: tf.tensor2d(gathered.fields, [size, this.layout.numFields * d]),
       seq: S > 0 ? tf.tensor3d(gathered.seq, [size, S, d]) : undefined,
       seqMask: S > 0 ? tf.tensor3d(gathered.seqMask, [size, S, 1]) : undefined,
       dense: this.layout.numDense > 0 ? tf.tensor2d(batch.dense, [size, this.layout.numDense]) : undefined,
-      domainOneHot: oneHotFloat(batch.domain, this.layout.numDomains),
+      domainOneHot: oneHotRows(domainIds, this.layout.numDomains),
+      domainIds,
       domain: batch.domain,
     };
     return { inputs, gathered };
@@ -126,7 +130,7 @@ export abstract class CtrModel extends Module {
 }
 
 export function disposeInputs(inputs: ModelInputs): void {
-  const all: (tf.Tensor | undefined)[] = [inputs.fields, inputs.seq, inputs.seqMask, inputs.dense, inputs.domainOneHot];
+  const all: (tf.Tensor | undefined)[] = [inputs.fields, inputs.seq, inputs.seqMask, inputs.dense, inputs.domainOneHot, inputs.domainIds, inputs.groups];
   tf.dispose(all.filter((t): t is tf.Tensor => t !== undefined));
 }
 

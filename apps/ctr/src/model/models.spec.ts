@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@moe/kernels';
+import { inferenceContext } from '@moe/core';
 import { checkGradients, describeEachBackend, expectClose, expectNoLeaks, testBackends } from '@moe/testing';
 import { describe, expect, it } from 'vitest';
 import { generateSynthetic } from '../data/synthetic-generator.js';
@@ -7,7 +8,6 @@ import { FeatureProcessor } from '../features/feature-processor.js';
 import { selectRows } from '../features/encoded-batch.js';
 import { createModel } from './create-model.js';
 import { disposeInputs, type CtrModel } from './ctr-model.js';
-import { inferenceContext } from './forward-context.js';
 import { MODEL_KINDS, type ModelConfigInput } from './model-config.js';
 
 // Two task categories (click + a sparse 'like'), an ESMM-chained conversion, 4 domains.
@@ -22,7 +22,7 @@ const backends = testBackends().filter((b) => b === 'cpu' || b === 'wasm');
 
 async function forwardOnce(model: CtrModel): Promise<tf.Tensor2D> {
   const { inputs } = model.prepareInputs(batch);
-  inputs.plan = await model.plan(inputs, false);
+  inputs.groups = model.route(inputs, false);
   const out = tf.tidy(() => model.forward(inputs, inferenceContext()));
   disposeInputs(inputs);
   return out;
@@ -31,8 +31,8 @@ async function forwardOnce(model: CtrModel): Promise<tf.Tensor2D> {
 describeEachBackend('CTR models', () => {
   for (const kind of MODEL_KINDS) {
     it(`${kind}: logits [B, T], finite, no leaks, gradient matches finite differences`, async () => {
-      // Seed 6: with seed 5 one probed MMoE coordinate sits within 1e-3 of a ReLU kink, where central differences are meaningless.
-      const model = createModel(processor.layout, { kind, seed: 6, ...tiny });
+      // Seed 7: with seeds 5 and 6 one probed MMoE coordinate sits within 1e-3 of a ReLU kink, where central differences are meaningless.
+      const model = createModel(processor.layout, { kind, seed: 7, ...tiny });
       await expectNoLeaks(async () => {
         const out = await forwardOnce(model);
         expect(out.shape).toEqual([12, 3]);
@@ -41,7 +41,7 @@ describeEachBackend('CTR models', () => {
       }, kind);
       // Gradient w.r.t. the embedding leaf (what the sparse table update consumes), routing held fixed.
       const { inputs } = model.prepareInputs(batch);
-      inputs.plan = await model.plan(inputs, false);
+      inputs.groups = model.route(inputs, false);
       await checkGradients((fields) => model.forward({ ...inputs, fields: fields as tf.Tensor2D }, inferenceContext()), [inputs.fields], { eps: 1e-3, maxCoordinates: 8, atol: 3e-2, rtol: 5e-2 });
       disposeInputs(inputs);
       model.dispose();
@@ -68,7 +68,7 @@ describe('model configuration', () => {
     expect(() => createModel(processor.layout, { kind: 'mmoe', numExperts: 0 })).toThrow(/model.numExperts/);
     const m = createModel(processor.layout, { kind: 'adaptdhm', clusters: 2 });
     const weights = m.getWeights();
-    expect(weights.centers.shape).toEqual([2, m.embeddingWidth]);
+    expect(weights['adaptdhm.router.centres'].shape).toEqual([2, m.embeddingWidth]);
     tf.dispose(Object.values(weights));
     m.dispose();
   });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { selectRows, type EncodedBatch } from '../features/encoded-batch.js';
 import { chainProbabilities, disposeInputs, type CtrModel } from '../model/ctr-model.js';
-import { inferenceContext } from '../model/forward-context.js';
+import { inferenceContext } from '@moe/core';
 
 export interface Predictions {
   /** Per task [rows]: probability of the task's label (joint for chained tasks, e.g. pCTCVR). */
@@ -30,10 +30,10 @@ export async function predict(model: CtrModel, batch: EncodedBatch, options: { c
     // Disposed in the finally, so a failed read-back does not leak the chunk's outputs.
     let outputs: tf.Tensor[] = [];
     try {
-      inputs.plan = await model.plan(inputs, false);
-      if (inputs.plan) {
+      inputs.groups = model.route(inputs, false);
+      if (inputs.groups) {
         routes ??= new Int32Array(batch.size);
-        routes.set(inputs.plan.assignment, start);
+        routes.set(await inputs.groups.data(), start);
       }
       const [p, c] = tf.tidy(() => {
         const logits = model.forward(inputs, inferenceContext(diagnostics));
@@ -49,7 +49,10 @@ export async function predict(model: CtrModel, batch: EncodedBatch, options: { c
       }
       if (diagnostics) {
         for (const [k, v] of diagnostics) {
-          const values = Array.from(await v.data());
+          // Gate weights come per row [B, E]: reported as the batch mean per expert.
+          const mean = v.rank === 2 ? tf.mean(v, 0) : v;
+          const values = Array.from(await mean.data());
+          if (mean !== v) mean.dispose();
           const acc = (diagSums[k] ??= new Array<number>(values.length).fill(0));
           values.forEach((x, j) => (acc[j] += (x * n) / batch.size));
         }

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { applyStateUpdates, discardStateUpdates, trainingContext } from '@moe/core';
 import { selectRows, type EncodedBatch } from '../features/encoded-batch.js';
 import { disposeInputs, type CtrModel } from '../model/ctr-model.js';
-import type { ForwardContext } from '../model/forward-context.js';
-import { applyStateUpdates } from '../model/layers/batch-norm.js';
 import type { SparseOptimizerOptions } from '../model/sparse-embedding.js';
 import { logloss } from '../eval/metrics.js';
 import { Rng } from '../util/rng.js';
@@ -69,11 +68,11 @@ export function priorRates(batch: EncodedBatch, tasks: readonly { chainOf: numbe
 export async function trainStep(model: CtrModel, batch: EncodedBatch, optimizer: tf.Optimizer, sparse: SparseOptimizerOptions): Promise<number> {
   const { inputs, gathered } = model.prepareInputs(batch);
   const { y, mask } = labelTensors(batch.labels, batch.size);
-  const ctx: ForwardContext = { training: true, stateUpdates: [] };
+  const ctx = trainingContext();
   let fieldsLeaf: tf.Variable | undefined;
   let seqLeaf: tf.Variable | undefined;
   try {
-    inputs.plan = await model.plan(inputs, true);
+    inputs.groups = model.route(inputs, true);
     // The embedding leaves become (temporary) variables so one variableGrads call differentiates them with the
     // model's variables; variableGrads also tolerates variables a batch never reaches (towers of absent domains).
     fieldsLeaf = tf.variable(inputs.fields, true);
@@ -99,7 +98,7 @@ export async function trainStep(model: CtrModel, batch: EncodedBatch, optimizer:
     tf.dispose([value, ...Object.values(grads)]);
     return loss;
   } finally {
-    for (const u of ctx.stateUpdates) u.value.dispose();
+    discardStateUpdates(ctx);
     fieldsLeaf?.dispose();
     seqLeaf?.dispose();
     disposeInputs(inputs);

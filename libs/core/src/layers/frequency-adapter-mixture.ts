@@ -9,6 +9,7 @@ import { disposeRouting } from '../routers/router.js';
 import { SoftmaxRouter } from '../routers/softmax-router.js';
 import { routingStats } from '../telemetry/routing-stats.js';
 import type { MoeForward } from './moe-layer.js';
+import { checkConfigFields, configFields } from '../config/config-fields.js';
 
 /** Configuration of {@link FrequencyAdapterMixture}. */
 export interface FrequencyAdapterMixtureConfig {
@@ -19,6 +20,9 @@ export interface FrequencyAdapterMixtureConfig {
   alpha?: number;
   seed?: number;
 }
+
+/** Every key of {@link FrequencyAdapterMixtureConfig} (checked against the type by `configFields`): any other key is refused. */
+export const FREQUENCY_ADAPTER_MIXTURE_FIELDS = configFields<FrequencyAdapterMixtureConfig>()(['channels', 'adapterDim', 'cutoff', 'alpha', 'seed']);
 
 /**
  * Earth-Adapter's mixture of frequency adapters after a frozen backbone block: per token, a dense softmax
@@ -35,6 +39,7 @@ export class FrequencyAdapterMixture extends Module {
 
   constructor(config: FrequencyAdapterMixtureConfig) {
     super();
+    checkConfigFields('FrequencyAdapterMixture', config, FREQUENCY_ADAPTER_MIXTURE_FIELDS);
     this.seed = config.seed ?? 0;
     this.initialAlpha = config.alpha ?? 0.1;
     checkNumber('FrequencyAdapterMixture', 'alpha', this.initialAlpha);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { MoeInputError } from '../errors/moe-error.js';
 
 /** A JSON-serialisable configuration: what `getConfig()` returns and `fromConfig` takes. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -70,13 +71,13 @@ export abstract class Module {
     const vars = this.namedVariables();
     for (const [name, v] of vars) {
       const w = weights[name];
-      if (!w) throw new Error(`${this.kind}.setWeights: missing weight '${name}' (expected shape [${v.shape}])`);
+      if (!w) throw new MoeInputError('invalid_weights', `${this.kind}.setWeights`, `${this.kind}.setWeights: missing weight '${name}' (expected shape [${v.shape}])`, name);
       if (!tf.util.arraysEqual(w.shape, v.shape) || w.dtype !== v.dtype) {
-        throw new Error(`${this.kind}.setWeights: weight '${name}' expected ${v.dtype}[${v.shape}], got ${w.dtype}[${w.shape}]`);
+        throw new MoeInputError('invalid_weights', `${this.kind}.setWeights`, `${this.kind}.setWeights: weight '${name}' expected ${v.dtype}[${v.shape}], got ${w.dtype}[${w.shape}]`, name);
       }
     }
     const extra = Object.keys(weights).filter((k) => !vars.has(k));
-    if (extra.length) throw new Error(`${this.kind}.setWeights: unknown weight(s) ${extra.join(', ')}`);
+    if (extra.length) throw new MoeInputError('invalid_weights', `${this.kind}.setWeights`, `${this.kind}.setWeights: unknown weight(s) ${extra.join(', ')}`, extra[0]);
     // Assigning a variable to itself would release its own data first: skip those (setWeights(namedVariables())).
     for (const [name, v] of vars) if (weights[name] !== v) v.assign(weights[name]);
   }

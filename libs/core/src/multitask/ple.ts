@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ExpertActivation } from '../experts/activation.js';
 import { checkInt } from '../experts/check.js';
+import { mlpOutputDim } from '../mlp/mlp-layers.js';
 import { Module, type ModuleConfig } from '../module/module.js';
 import { deriveSeed } from '../module/seed.js';
 import { CgcLevel } from './cgc-level.js';
+import { contextOf, expertLayersOf, gateFieldsOf, taskNamesOf, type ExpertGateOptions, type MultiTaskApplyOptions } from './expert-options.js';
 import { checkFeatures, type MultiTaskForward } from './multitask-forward.js';
 
 /** Configuration of {@link Ple}. */
-export interface PleConfig {
+export interface PleConfig extends ExpertGateOptions {
   inputDim: number;
   numTasks: number;
   /** Extraction levels (1 = CGC). Default 2. */
@@ -16,11 +17,6 @@ export interface PleConfig {
   sharedExperts: number;
   /** Task-specific experts per task per level. */
   taskExperts: number;
-  expertHidden: number;
-  /** Output width of every level's experts (later levels read it). */
-  outputDim: number;
-  activation?: ExpertActivation;
-  gateHidden?: number[];
   seed?: number;
 }
 
@@ -31,8 +27,10 @@ export interface PleConfig {
  */
 export class Ple extends Module {
   readonly kind: string = 'Ple';
-  readonly config: Required<PleConfig>;
+  readonly config: PleConfig & { levels: number; seed: number };
   readonly levels: CgcLevel[] = [];
+  readonly outputDim: number;
+  private readonly taskNames: string[];
 
   constructor(config: PleConfig, owner = 'Ple') {
     super();
@@ -41,26 +39,30 @@ export class Ple extends Module {
     checkInt(owner, 'sharedExperts', config.sharedExperts, 0);
     checkInt(owner, 'taskExperts', config.taskExperts, 0);
     if (config.sharedExperts + config.taskExperts === 0) throw new Error(`${owner}: sharedExperts + taskExperts must be ≥ 1; got 0`);
-    this.config = { levels: 2, activation: 'relu', gateHidden: [], seed: 0, ...config };
+    this.config = { levels: 2, seed: 0, ...config };
     const c = this.config;
+    const expertLayers = expertLayersOf(owner, c);
+    this.taskNames = taskNamesOf(owner, c, c.numTasks);
+    this.outputDim = mlpOutputDim(c.inputDim, expertLayers);
     for (let j = 0; j < c.levels; j++) {
       this.levels.push(this.addChild(`level${j}`, new CgcLevel({
-        inputDim: j === 0 ? c.inputDim : c.outputDim, numTasks: c.numTasks, sharedExperts: c.sharedExperts, taskExperts: c.taskExperts,
-        expertHidden: c.expertHidden, outputDim: c.outputDim, activation: c.activation, gateHidden: c.gateHidden,
-        sharedGate: j + 1 < c.levels && c.sharedExperts > 0, seed: deriveSeed(c.seed, `level${j}`),
+        inputDim: j === 0 ? c.inputDim : this.outputDim, numTasks: c.numTasks, sharedExperts: c.sharedExperts, taskExperts: c.taskExperts,
+        expertLayers, gate: gateFieldsOf(c), sharedGate: j + 1 < c.levels && c.sharedExperts > 0, seed: deriveSeed(c.seed, `level${j}`),
       })));
     }
   }
 
-  apply(x: tf.Tensor2D): MultiTaskForward {
+  apply(x: tf.Tensor2D, options: MultiTaskApplyOptions = {}): MultiTaskForward {
     checkFeatures(`${this.kind}.apply`, x, this.config.inputDim);
+    const ctx = contextOf(options);
     let taskInputs: tf.Tensor2D[] = Array<tf.Tensor2D>(this.config.numTasks).fill(x);
     let shared: tf.Tensor2D = x;
     const owned: tf.Tensor[] = [];
     try {
       for (const [j, level] of this.levels.entries()) {
-        const out = level.apply(taskInputs, shared);
-        if (j + 1 === this.levels.length) {
+        const last = j + 1 === this.levels.length;
+        const out = level.apply(taskInputs, shared, ctx, options.condition, last ? this.taskNames : undefined);
+        if (last) {
           return { outputs: out.taskOutputs, aux: { total: tf.scalar(0), parts: {} }, gateUsage: out.gateUsage };
         }
         owned.push(...out.taskOutputs, out.gateUsage);
@@ -76,7 +78,7 @@ export class Ple extends Module {
   }
 
   getConfig(): ModuleConfig {
-    return { ...this.config, gateHidden: [...this.config.gateHidden] };
+    return JSON.parse(JSON.stringify(this.config)) as ModuleConfig;
   }
 }
 

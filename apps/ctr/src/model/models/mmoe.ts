@@ -1,40 +1,37 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { deriveSeed } from '@moe/core';
+import { Mmoe, deriveSeed, type ExpertGateOptions, type ForwardContext, type TaskTowers } from '@moe/core';
 import type { EncodedLayout } from '../../features/encoded-batch.js';
 import { CtrModel, type ModelInputs } from '../ctr-model.js';
-import type { ForwardContext } from '../forward-context.js';
-import { DomainGate, mixExperts } from '../layers/domain-gate.js';
-import { recordGate, recordZeroRate } from '../layers/diagnostics.js';
-import { DomainTaskHeads } from '../layers/domain-task-heads.js';
-import { Mlp } from '../layers/mlp.js';
 import type { ModelConfig } from '../model-config.js';
 
 /**
- * MMoE (Ma et al. 2018): n expert MLPs on x, one softmax gate per task — per (domain, task) with
- * `gate: 'domain-task'` — mixing them, then per-task towers with per-domain outputs.
+ * MMoE (Ma et al. 2018) from core: `numExperts` expert MLPs (`hidden`) on x, one softmax gate per task — per
+ * (domain, task) with `gate: 'domain-task'` — then per-task towers with per-domain outputs.
  */
 export class MmoeModel extends CtrModel {
   readonly kind = 'MMoE';
-  private readonly experts: Mlp[] = [];
-  private readonly gates: DomainGate[] = [];
-  private readonly heads: DomainTaskHeads;
+  private readonly block: Mmoe;
+  private readonly heads: TaskTowers;
 
   constructor(layout: EncodedLayout, config: ModelConfig) {
     super(layout, config);
-    for (let e = 0; e < config.numExperts; e++) this.experts.push(this.addChild(`expert${e}`, new Mlp(this.inputDim, config.hidden, deriveSeed(config.seed, `expert${e}`))));
-    const gateDomains = config.gate === 'domain-task' ? layout.numDomains : 1;
-    for (let t = 0; t < this.numTasks; t++) this.gates.push(this.addChild(`gate${t}`, new DomainGate(this.inputDim, config.numExperts, gateDomains, deriveSeed(config.seed, `gate${t}`))));
-    this.heads = this.addChild('heads', new DomainTaskHeads(this.experts[0].outputDim, this.numTasks, layout.numDomains, config.tower, deriveSeed(config.seed, 'heads')));
+    this.block = this.addChild('mmoe', new Mmoe({
+      inputDim: this.inputDim, numTasks: this.numTasks, numExperts: config.numExperts, expertLayers: { sizes: [...config.hidden] },
+      ...gateOptions(layout, config), seed: deriveSeed(config.seed, 'mmoe'),
+    }));
+    this.heads = this.addChild('heads', this.domainTaskHeads(this.block.outputDim));
   }
 
   logits(x: tf.Tensor2D, inputs: ModelInputs, ctx: ForwardContext): tf.Tensor2D {
-    const outs = this.experts.map((e) => e.apply(x, ctx));
-    const mixed = this.gates.map((g, t) => {
-      const w = g.apply(x, inputs.domainOneHot);
-      recordGate(ctx, this.layout.tasks[t].name, w);
-      return mixExperts(outs, w);
-    });
-    outs.forEach((o, e) => recordZeroRate(ctx, `expert${e}`, o));
-    return this.heads.apply(mixed, inputs.domainOneHot, ctx);
+    const f = this.block.apply(x, { ctx, condition: inputs.domainOneHot });
+    return this.heads.apply(f.outputs, ctx, inputs.domainOneHot);
   }
+}
+
+/**
+ * The app's gate settings: per-(domain, task) or per-task gates, with a bias and a fan-in-scaled initial
+ * logit layer (std √(1/d)), so gates start input-dependent instead of near-uniform.
+ */
+export function gateOptions(layout: EncodedLayout, config: ModelConfig): Pick<ExpertGateOptions, 'gateConditions' | 'gateBias' | 'gateInitScale' | 'taskNames'> {
+  return { gateConditions: config.gate === 'domain-task' ? layout.numDomains : 1, gateBias: true, gateInitScale: 1, taskNames: layout.tasks.map((t) => t.name) };
 }

@@ -1,37 +1,30 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { deriveSeed } from '@moe/core';
+import { Mlp, MlpExperts, applyRouted, deriveSeed, type ForwardContext } from '@moe/core';
 import type { EncodedLayout } from '../../features/encoded-batch.js';
 import { CtrModel, type ModelInputs } from '../ctr-model.js';
-import type { ForwardContext } from '../forward-context.js';
-import { dispatchByGroup, makeGroupPlan, maskedByGroup, type GroupPlan } from '../layers/group-dispatch.js';
-import { Mlp } from '../layers/mlp.js';
 import type { ModelConfig } from '../model-config.js';
 
 /**
  * Per-domain towers: a shared bottom, then one full tower per domain (hidden `tower` sizes, output one logit
- * per task). Rows are dispatched to their domain's tower only (or dense-masked when `dispatch` = 'dense').
+ * per task) — a bank of domain experts each row is dispatched to by its domain (or dense-masked with
+ * `dispatch: 'dense'`).
  */
 export class PerDomainTowersModel extends CtrModel {
   readonly kind = 'PerDomainTowers';
   private readonly bottom: Mlp;
-  private readonly towers: Mlp[] = [];
+  private readonly towers: MlpExperts;
 
   constructor(layout: EncodedLayout, config: ModelConfig) {
     super(layout, config);
-    this.bottom = this.addChild('bottom', new Mlp(this.inputDim, config.hidden, deriveSeed(config.seed, 'bottom')));
-    for (let d = 0; d < layout.numDomains; d++) {
-      this.towers.push(this.addChild(`tower${d}`, new Mlp(this.bottom.outputDim, [...config.tower, this.numTasks], deriveSeed(config.seed, `tower${d}`), { linearOutput: true })));
-    }
+    this.bottom = this.addChild('bottom', new Mlp({ inputDim: this.inputDim, sizes: [...config.hidden], seed: deriveSeed(config.seed, 'bottom') }));
+    this.towers = this.addChild('towers', new MlpExperts({ numExperts: layout.numDomains, inputDim: this.bottom.outputDim, sizes: [...config.tower, this.numTasks], linearOutput: true, seed: deriveSeed(config.seed, 'towers') }));
   }
 
-  override async plan(inputs: ModelInputs): Promise<GroupPlan> {
-    return makeGroupPlan(inputs.domain, this.layout.numDomains);
+  override route(inputs: ModelInputs): tf.Tensor2D {
+    return inputs.domainIds.clone();
   }
 
   logits(x: tf.Tensor2D, inputs: ModelInputs, ctx: ForwardContext): tf.Tensor2D {
-    const h = this.bottom.apply(x, ctx);
-    const plan = inputs.plan ?? makeGroupPlan(inputs.domain, this.layout.numDomains);
-    const run = (d: number, rows: tf.Tensor2D) => this.towers[d].apply(rows, ctx);
-    return this.config.dispatch === 'dense' ? maskedByGroup(h, plan, run) : dispatchByGroup(h, plan, run);
+    return applyRouted(this.towers, this.bottom.apply(x, ctx), inputs.groups ?? inputs.domainIds, this.config.dispatch);
   }
 }

@@ -1,0 +1,37 @@
+// @moe/remote-sensing: Earth-Adapter and baselines on a frozen ViT backbone for aerial/satellite segmentation.
+export * from './model/methods/index.js';
+export { SegmentationModel } from './model/segmentation-model.js';
+export type { SegmentationModelConfig, ParameterCounts, ForwardWithMaps } from './model/segmentation-model.js';
+export { IGNORE_LABEL, checkTileSet, gatherTiles, sliceTiles } from './data/tile-set.js';
+export type { TileSet } from './data/tile-set.js';
+export { ConfusionMatrix } from './eval/confusion.js';
+export type { SegmentationScores } from './eval/confusion.js';
+export { evaluateSegmentation, predictLabels } from './eval/evaluate.js';
+export { fineTune, restoreWeights } from './train/fine-tune.js';
+export type { AdaptationMode, FineTuneOptions, FineTuneData, FineTuneResult, FineTuneStep } from './train/fine-tune.js';
+export { pixelCrossEntropy } from './train/pixel-loss.js';
+export { SCENE_CLASS_NAMES, NUM_SCENE_CLASSES } from './data/scene-classes.js';
+export { SCENE_DOMAINS, sceneDomain } from './data/scene-domains.js';
+export type { SceneDomain, SceneDomainName } from './data/scene-domains.js';
+export { generateScene } from './data/scene-generator.js';
+export type { GeneratedScene, SceneTextures } from './data/scene-generator.js';
+export { generateTiles } from './data/generate-tiles.js';
+export { loadSceneTextures } from './data/load-textures.js';
+export { DEFAULT_BACKBONE, DEFAULT_HEAD, DEFAULT_CUTOFF, REFERENCE_ADAPTER_DIM } from './model/default-config.js';
+export { saveBackboneArtifact, loadBackboneArtifact, modelFromArtifact, disposeArtifact, defaultBackboneDir } from './artifact/backbone-artifact.js';
+export type { BackboneArtifact, BackboneArtifactConfig } from './artifact/backbone-artifact.js';
+export { saveAdaptedModel, loadAdaptedModel } from './artifact/adapted-model.js';
+export { pretrainBackbone, DEFAULT_PRETRAIN } from './pretrain/pretrain-backbone.js';
+export { buildBenchmarkData, DEFAULT_SPLITS, DEFAULT_SOURCE_DOMAIN, DEFAULT_TARGET_DOMAIN } from './experiment/benchmark-data.js';
+export type { BenchmarkData, BenchmarkSplits } from './experiment/benchmark-data.js';
+export { runMethod, buildMethodModel, methodSize, DEFAULT_PROTOCOL } from './experiment/run-method.js';
+export type { MethodRun, TrainingProtocol } from './experiment/run-method.js';
+export { segmentRaster } from './service/segment-image.js';
+export type { SegmentedImage } from './service/segment-image.js';
+export { createRemoteSensingApp } from './service/remote-sensing-app.js';
+export type { RemoteSensingApp } from './service/remote-sensing-app.js';
+export { RemoteSensingContext } from './service/remote-sensing-context.js';
+export type { RemoteSensingOptions } from './service/remote-sensing-context.js';
+export { SEGMENT_LIMITS } from './service/remote-sensing-routes.js';
+
+export { remoteSensingApp, remoteSensingApp as appModule } from './app-module.js';

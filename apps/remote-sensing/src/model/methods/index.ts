@@ -1,0 +1,16 @@
+export * from './method-kind.js';
+export { MethodAdapters } from './method-adapters.js';
+export { EarthAdapter } from './earth-adapter.js';
+export type { EarthAdapterConfig } from './earth-adapter.js';
+export { AdapterMixture } from './adapter-mixture.js';
+export type { AdapterMixtureConfig } from './adapter-mixture.js';
+export { MixtureAblation } from './mixture-ablation.js';
+export { ReinTokens } from './rein-tokens.js';
+export type { ReinTokensConfig } from './rein-tokens.js';
+export { LoraMethod, LORA_SITES } from './lora-method.js';
+export { BottleneckMethod } from './bottleneck-method.js';
+export { NoAdapters } from './no-adapters.js';
+export { addedParams, sizeForBudget, REIN_TOKENS } from './equal-budget.js';
+export type { BudgetShape } from './equal-budget.js';
+export { createMethod } from './create-method.js';
+export type { MethodSpec } from './create-method.js';

@@ -1,0 +1,10 @@
+export { applyRouted, groupIds, oneHotRows } from './routed-experts.js';
+export type { RoutedDispatch } from './routed-experts.js';
+export { StarTowers } from './star-towers.js';
+export type { StarTowersConfig } from './star-towers.js';
+export { PartitionedNorm } from './partitioned-norm.js';
+export type { PartitionedNormConfig } from './partitioned-norm.js';
+export { Star } from './star.js';
+export type { StarConfig } from './star.js';
+export { AdaptDhm } from './adaptdhm.js';
+export type { AdaptDhmConfig } from './adaptdhm.js';
