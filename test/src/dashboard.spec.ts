@@ -91,7 +91,7 @@ describe('suite dashboard in headless Chromium', () => {
     await page.waitForFunction('window.__dashboard.state.polls >= 2', undefined, { timeout: 30_000 });
 
     const badges = await page.$$eval('section.panel', (els) => els.map((e) => [e.id, e.querySelector('.badge')?.textContent ?? '']));
-    expect(badges.map(([id]) => id)).toEqual(['panel-platform', 'panel-ctr', 'panel-drift']);
+    expect(badges.map(([id]) => id)).toEqual(['panel-platform', 'panel-ctr', 'panel-drift', 'panel-remote-sensing', 'panel-deweather', 'panel-anomaly']);
     for (const [id, badge] of badges) expect(['available', 'unavailable'], `${id} is '${badge}'`).toContain(badge);
     for (const [id, badge] of badges) {
       if (badge === 'unavailable') expect(await page.textContent(`#${id} .notice`)).toMatch(/not available yet/);

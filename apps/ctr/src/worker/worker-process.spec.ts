@@ -44,7 +44,9 @@ describe('ctr worker process: kill -9 and restart', () => {
   function startChild(consumer: string) {
     const proc = spawn(process.execPath, ['--conditions=@moe/source', '--import', 'tsx', MAIN, ...common, '--consumer', consumer, '--checkpoint-every', '100'], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DATABASE_URL: '', MOE_DATA_DIR: dir, MOE_BACKEND: 'wasm' },
+      // Same kernels as the in-process reference (the test backend 'wasm' runs without the native GEMM): the
+      // comparison is bit-for-bit, and native and wasm matmuls round differently.
+      env: { ...process.env, DATABASE_URL: '', MOE_DATA_DIR: dir, MOE_BACKEND: 'wasm', MOE_NATIVE: '0' },
     });
     const lines: string[] = [];
     let err = '';

@@ -6,7 +6,8 @@ import { FFN_VARIANTS } from '../model/ffn-blocks.js';
 export const trainRequestSchema = z.strictObject({
   variant: z.enum(FFN_VARIANTS).default('mofme'),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  steps: z.number().int().min(1).max(5000).default(150),
+  // Required: how long to train is a deliberate choice, and an empty body must not start a run.
+  steps: z.number().int().min(1).max(5000),
   batch: z.number().int().min(1).max(32).default(6),
   learningRate: z.number().gt(0).max(0.1).default(2e-3),
   trainTypes: z.array(z.enum(WEATHER_TYPES)).min(1).default([...WEATHER_TYPES]),

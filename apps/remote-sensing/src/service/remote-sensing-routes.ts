@@ -11,7 +11,8 @@ import { segmentRaster } from './segment-image.js';
 export const SEGMENT_LIMITS = { maxBytes: 8 * 1024 * 1024, maxPixels: 4 * 1024 * 1024 };
 
 const adaptBody = z.strictObject({
-  method: z.enum(METHOD_KINDS).default('earth-adapter'),
+  // Required: which adaptation method runs is a deliberate choice, and an empty body must not start a run.
+  method: z.enum(METHOD_KINDS),
   mode: z.enum(['da', 'dg']).default('da'),
   steps: z.number().int().min(1).max(2000).default(60),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),

@@ -75,7 +75,9 @@ describeEachBackend('multi-domain blocks', () => {
       sparse.dispose();
       await checkGradients((a) => inTraining((ctx) => star.apply(a as tf.Tensor2D, domains, ctx)), [x], { eps: 3e-3, rtol: 3e-2 });
       const probe = tf.randomUniform([8, 2], 0.5, 1.5, 'float32', 7);
-      await checkVariableGradients(() => inTraining((ctx) => tf.sum(tf.mul(star.apply(x, domains, ctx), probe)) as tf.Scalar), star.trainableVariables(), { eps: 3e-3, rtol: 3e-2, maxCoordinates: 3 });
+      // rtol 5e-2 (still fails a 10 % error): through training-mode batch norm, float32 finite differences of
+      // sub-floor components differ by ~1.6e-4 absolute on the threaded native GEMM (measured in CI: 3.15 % of the floor).
+      await checkVariableGradients(() => inTraining((ctx) => tf.sum(tf.mul(star.apply(x, domains, ctx), probe)) as tf.Scalar), star.trainableVariables(), { eps: 3e-3, rtol: 5e-2, maxCoordinates: 3 });
       probe.dispose();
     });
     tf.dispose([x, domains]);

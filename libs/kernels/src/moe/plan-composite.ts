@@ -14,7 +14,8 @@ export function dispatchPlanComposite(indices: tf.Tensor2D, numExperts: number, 
     // Choice-major order (all first choices, then all second choices, each in token order) gives the
     // GShard/Switch drop priority when ranking the assignments within each expert.
     const expertOfSlot = tf.reshape(tf.transpose(indices), [n]);
-    const oneHot = tf.oneHot(expertOfSlot, E, 1, 0, 'int32');
+    // Not tf.oneHot: it refuses depth 1, and a one-expert MoE (e.g. a single adapter) is legitimate.
+    const oneHot = tf.cast(tf.equal(tf.expandDims(expertOfSlot, 1), tf.range(0, E, 1, 'int32')), 'int32');
     const rankInExpert = tf.sum(tf.mul(tf.cumsum(oneHot, 0, true), oneHot), 1);
     const routed = tf.greater(tf.sum(oneHot, 1), 0);
     const received = tf.sum(oneHot, 0);

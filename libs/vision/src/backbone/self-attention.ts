@@ -41,9 +41,9 @@ export class SelfAttention extends Module {
     const dh = D / h;
     return tf.tidy(() => {
       const qkv = linear('qkv', this.qkv, tf.reshape(tokens, [B * N, D]) as tf.Tensor2D);
-      // [B, N, 3, h, dh] → [3, B, h, N, dh]
-      const split = tf.transpose(tf.reshape(qkv, [B, N, 3, h, dh]), [2, 0, 3, 1, 4]);
-      const part = (i: number): tf.Tensor4D => tf.reshape(tf.slice(split, [i, 0, 0, 0, 0], [1, B, h, N, dh]), [B, h, N, dh]) as tf.Tensor4D;
+      // Columns of qkv are [3, h, dh]: slice q, k, v as [B·N, D] column blocks, then [B, N, h, dh] → [B, h, N, dh].
+      // Kept at rank ≤ 4 on purpose: tfjs-webgpu 4.22 generates invalid WGSL (`vec5`) for rank-5 slices.
+      const part = (i: number): tf.Tensor4D => tf.transpose(tf.reshape(tf.slice(qkv, [0, i * D], [B * N, D]), [B, N, h, dh]), [0, 2, 1, 3]) as tf.Tensor4D;
       const q = tf.mul(part(0), 1 / Math.sqrt(dh));
       const attn = tf.softmax(tf.matMul(q, part(1), false, true));
       const mixed = tf.reshape(tf.transpose(tf.matMul(attn, part(2)), [0, 2, 1, 3]), [B * N, D]) as tf.Tensor2D;

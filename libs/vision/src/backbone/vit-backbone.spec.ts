@@ -27,11 +27,19 @@ describeEachBackend('VitBackbone and SegmentationHead', () => {
     const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
     const logits = await expectNoLeaks(() => tf.tidy(() => head.apply(bb.apply(x))));
     expect(logits.shape).toEqual([2, 16, 16, 5]);
+    // The cpu reference is a second, identically seeded model on cpu fed the same pixels: tensors of a
+    // webgpu model cannot be read synchronously in Node, which running the same model on cpu would need.
+    const pixels = await x.data();
     const backend = tf.getBackend();
     await tf.setBackend('cpu');
-    const reference = tf.tidy(() => head.apply(bb.apply(x)));
+    const bbCpu = new VitBackbone(tiny);
+    const headCpu = new SegmentationHead({ inputDim: 8, hiddenDim: 6, numClasses: 5, upsample: 4, seed: 1 });
+    const xCpu = tf.tensor4d(pixels, [2, 16, 16, 3]);
+    const reference = tf.tidy(() => headCpu.apply(bbCpu.apply(xCpu)));
     const refValues = await reference.data();
-    reference.dispose();
+    tf.dispose([reference, xCpu]);
+    bbCpu.dispose();
+    headCpu.dispose();
     await tf.setBackend(backend);
     await expectClose(logits, refValues, { atol: 1e-4, rtol: 1e-3 }, 'logits vs cpu');
     tf.dispose([x, logits]);

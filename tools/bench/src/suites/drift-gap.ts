@@ -61,8 +61,10 @@ const suite: BenchSuite = async ({ args, quick, log }) => {
   if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`--n: expected a positive integer, got '${arg(args, 'n')}'`);
   const parallel = Math.max(1, Math.min(2, Number(arg(args, 'parallel') ?? 2)));
 
+  // --report-only: summarise the cached cells without running any (e.g. to merge streams run separately).
+  const reportOnly = args.includes('--report-only');
   const todo: [string, string, number][] = [];
-  for (const seed of seeds) for (const stream of streams) for (const c of candidates) if (!existsSync(cellPath(stream, c, seed, n))) todo.push([stream, c, seed]);
+  if (!reportOnly) for (const seed of seeds) for (const stream of streams) for (const c of candidates) if (!existsSync(cellPath(stream, c, seed, n))) todo.push([stream, c, seed]);
   log(`${streams.length * candidates.length * seeds.length} cells, ${todo.length} to run`);
   mkdirSync(CELLS, { recursive: true });
   const worker = async () => {
