@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { integerOption } from '@moe/service';
 
 /** What the scoring worker is asked to do (see `WORKER_USAGE`). */
 export interface ScoringWorkerConfig {
@@ -22,13 +23,6 @@ export const WORKER_USAGE = `usage: npm run moe -- apps/anomaly/src/worker/main.
   [--claim-idle-ms n] [--data-dir dir]
 events: one JSON object per snippet {"camera": "cam-1", "snippet": 0, "features": [D numbers]}`;
 
-function int(name: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`--${name}: expected an integer ≥ ${min}, got '${raw}'`);
-  return v;
-}
-
 export function parseWorkerArgs(argv: readonly string[]): ScoringWorkerConfig {
   const { values } = parseArgs({
     args: argv.filter((a) => a !== '--'),
@@ -47,16 +41,16 @@ export function parseWorkerArgs(argv: readonly string[]): ScoringWorkerConfig {
   });
   const source = values.source ?? 'stdin';
   if (!/^(file:.+|stdin|redis:\/\/.+)$/.test(source)) throw new RangeError(`--source: expected file:<path>.ndjson, stdin or redis://host:port/<stream>, got '${source}'`);
-  const checkpointEvery = int('checkpoint-every', values['checkpoint-every'], 100, 1);
+  const checkpointEvery = integerOption('checkpoint-every', values['checkpoint-every'], 100, 1);
   return {
     source,
     modelDir: values.model,
     streamName: values['stream-name'],
     consumer: values.consumer ?? 'anomaly-worker',
     group: values.group ?? 'anomaly',
-    batchSize: Math.min(int('batch-size', values['batch-size'], 50, 1), checkpointEvery),
+    batchSize: Math.min(integerOption('batch-size', values['batch-size'], 50, 1), checkpointEvery),
     checkpointEvery,
-    claimIdleMs: int('claim-idle-ms', values['claim-idle-ms'], 30_000, 1),
+    claimIdleMs: integerOption('claim-idle-ms', values['claim-idle-ms'], 30_000, 1),
     dataDir: values['data-dir'],
   };
 }

@@ -1,8 +1,7 @@
 // Registers the gradients and kernels training and serving need (tfjs-core alone registers none).
 import '@moe/kernels';
-import * as tf from '@tensorflow/tfjs-core';
 import { listModelVersions } from '@moe/db';
-import { getBackendSelection, selectBackend } from '@moe/runtime';
+import { selectBackendUnlessChosen } from '@moe/runtime';
 import type { AppContext, AppModule } from '@moe/service';
 import { loadCtrArtifact } from '../artifact/model-artifact.js';
 import { parseTrainConfig } from '../train/train-config.js';
@@ -60,7 +59,8 @@ export function createCtrApp(options: CtrServiceOptions = {}): CtrApp {
     routes: [predictRoute(ctx), ...modelRoutes(ctx), ...trainRoutes(ctx)],
     async onStart(app) {
       // The suite does not pick a tensor backend; a host that already did (a test, the CLI) is respected.
-      if (getBackendSelection() === undefined && !tf.engine().backendName) app.log.info((await selectBackend()).summary);
+      const selection = await selectBackendUnlessChosen();
+      if (selection) app.log.info(selection.summary);
       ctx.start(app);
       await ctx.jobs?.startMaintenance();
       await loadActiveModel(ctx, app);

@@ -1,8 +1,7 @@
 // Registers the gradients and kernels training and serving need (tfjs-core alone registers none).
 import '@moe/kernels';
-import * as tf from '@tensorflow/tfjs-core';
 import { listModelVersions } from '@moe/db';
-import { getBackendSelection, selectBackend } from '@moe/runtime';
+import { selectBackendUnlessChosen } from '@moe/runtime';
 import type { AppContext, AppModule } from '@moe/service';
 import { loadDeweatherArtifact } from '../artifact/deweather-artifact.js';
 import { DEFAULT_MODEL_DIR, DEWEATHER_APP, DeweatherContext, defaultModelPresent, type DeweatherServiceOptions } from './deweather-context.js';
@@ -65,7 +64,9 @@ export function createDeweatherApp(options: DeweatherServiceOptions = {}): Dewea
     description: 'Rain, haze, snow and raindrop removal with feature-modulated experts and an uncertainty-aware router (MoFME); conventional MoE and dense baselines',
     routes: [restoreRoute(ctx), ...modelRoutes(ctx), ...trainRoutes(ctx)],
     async onStart(app) {
-      if (getBackendSelection() === undefined && !tf.engine().backendName) app.log.info((await selectBackend()).summary);
+      // The suite does not pick a tensor backend; a host that already did (a test, the CLI) is respected.
+      const selection = await selectBackendUnlessChosen();
+      if (selection) app.log.info(selection.summary);
       ctx.start(app);
       await loadActiveModel(ctx, app);
     },

@@ -1,5 +1,6 @@
-import { JavaRandom, PrequentialEvaluator, type ClassificationMetrics, type Instance, type InstanceStream } from '@moe/stream';
+import { JavaRandom, PrequentialEvaluator, type ClassificationMetrics, type Instance } from '@moe/stream';
 import type { StreamLearner } from '../model/stream-learner.js';
+import { forEachInstance, type InstanceSource } from './prequential-run.js';
 
 export interface CvPrequentialOptions {
   /** k model copies (the authors' config: 10). */
@@ -23,7 +24,7 @@ export interface CvPrequentialResult {
  */
 export async function runCvPrequential(
   makeLearner: (fold: number) => StreamLearner,
-  source: InstanceStream | AsyncIterable<Instance> | Iterable<Instance>,
+  source: InstanceSource,
   options: CvPrequentialOptions,
 ): Promise<CvPrequentialResult> {
   const { folds } = options;
@@ -39,14 +40,6 @@ export async function runCvPrequential(
     for (let i = 0; i < folds; i++) if (i !== test) learners[i].learn(inst.x, inst.y);
   };
   const t0 = performance.now();
-  if (typeof (source as InstanceStream).nextInstance === 'function') {
-    const s = source as InstanceStream;
-    for (let i = 0; i < limit; i++) step(s.nextInstance());
-  } else {
-    for await (const inst of source as AsyncIterable<Instance> | Iterable<Instance>) {
-      if (evaluator.instances >= limit) break;
-      step(inst);
-    }
-  }
+  await forEachInstance(source, limit, () => evaluator.instances >= limit, step);
   return { metrics: evaluator.cumulative(), seconds: (performance.now() - t0) / 1000 };
 }

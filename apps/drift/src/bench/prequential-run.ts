@@ -31,14 +31,27 @@ export interface PrequentialOptions {
   progressEvery?: number;
 }
 
-type Source = InstanceStream | AsyncIterable<Instance> | Iterable<Instance>;
+/** What a prequential run reads: an (infinite) generator, or a finite sync/async sequence of instances. */
+export type InstanceSource = InstanceStream | AsyncIterable<Instance> | Iterable<Instance>;
 
-function isGenerator(s: Source): s is InstanceStream {
-  return typeof (s as InstanceStream).nextInstance === 'function';
+/**
+ * Feeds `step` every instance of `source`: a generator `limit` times, a sequence until it ends or `stop()`
+ * says so (checked before each instance, so a limit counted in labelled instances holds exactly).
+ */
+export async function forEachInstance(source: InstanceSource, limit: number, stop: () => boolean, step: (inst: Instance) => void): Promise<void> {
+  if (typeof (source as InstanceStream).nextInstance === 'function') {
+    const s = source as InstanceStream;
+    for (let i = 0; i < limit; i++) step(s.nextInstance());
+    return;
+  }
+  for await (const inst of source as AsyncIterable<Instance> | Iterable<Instance>) {
+    if (stop()) break;
+    step(inst);
+  }
 }
 
 /** Test-then-train over a stream: every instance is predicted, scored, then learnt. */
-export async function runPrequential(learner: StreamLearner, source: Source, options: PrequentialOptions = {}): Promise<PrequentialResult> {
+export async function runPrequential(learner: StreamLearner, source: InstanceSource, options: PrequentialOptions = {}): Promise<PrequentialResult> {
   const evaluator = new PrequentialEvaluator(learner.schema.classAttribute.values.length, options.windowSize ?? 1000);
   const limit = options.limit ?? Infinity;
   const curve: CurvePoint[] = [];
@@ -61,14 +74,7 @@ export async function runPrequential(learner: StreamLearner, source: Source, opt
   };
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  if (isGenerator(source)) {
-    for (let i = 0; i < limit; i++) step(source.nextInstance());
-  } else {
-    for await (const inst of source as AsyncIterable<Instance>) {
-      if (evaluator.instances >= limit) break;
-      step(inst);
-    }
-  }
+  await forEachInstance(source, limit, () => evaluator.instances >= limit, step);
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { integerOption } from '@moe/service';
 import { METHODS } from '../model/methods.js';
 
 /** What the worker process is asked to do (see `USAGE`). */
@@ -30,13 +31,6 @@ export const USAGE = `usage: npm run moe -- apps/drift/src/worker/main.ts --sour
   [--stream-name name] [--consumer name] [--group name] [--seed n] [--batch-size n] [--checkpoint-every n]
   [--stop-when-idle-ms n] [--data-dir dir]`;
 
-function int(name: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min) throw new RangeError(`--${name}: expected an integer ≥ ${min}, got '${raw}'`);
-  return v;
-}
-
 /** Parses the command line; throws naming the option that is wrong. */
 export function parseWorkerArgs(argv: readonly string[]): DriftWorkerConfig {
   const { values } = parseArgs({
@@ -61,8 +55,8 @@ export function parseWorkerArgs(argv: readonly string[]): DriftWorkerConfig {
   if (!/^(file:|redis:\/\/)/.test(values.source)) throw new RangeError(`--source: expected file:<path> or redis://host:port/<stream>, got '${values.source}'`);
   const method = values.method ?? 'driftmoe-data';
   if (!(METHODS as readonly string[]).includes(method)) throw new RangeError(`--method: expected one of ${METHODS.join(', ')}, got '${method}'`);
-  const batchSize = int('batch-size', values['batch-size'], 250, 1);
-  const checkpointEvery = int('checkpoint-every', values['checkpoint-every'], 1000, 1);
+  const batchSize = integerOption('batch-size', values['batch-size'], 250, 1);
+  const checkpointEvery = integerOption('checkpoint-every', values['checkpoint-every'], 1000, 1);
   return {
     source: values.source,
     method,
@@ -71,10 +65,10 @@ export function parseWorkerArgs(argv: readonly string[]): DriftWorkerConfig {
     streamName: values['stream-name'],
     consumer: values.consumer ?? 'drift-worker',
     group: values.group ?? 'drift',
-    seed: int('seed', values.seed, 1, 0),
+    seed: integerOption('seed', values.seed, 1, 0),
     batchSize,
     checkpointEvery,
-    stopWhenIdleMs: values['stop-when-idle-ms'] === undefined ? undefined : int('stop-when-idle-ms', values['stop-when-idle-ms'], 0, 1),
+    stopWhenIdleMs: values['stop-when-idle-ms'] === undefined ? undefined : integerOption('stop-when-idle-ms', values['stop-when-idle-ms'], 0, 1),
     dataDir: values['data-dir'],
   };
 }

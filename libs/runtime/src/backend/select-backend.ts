@@ -70,6 +70,16 @@ export function getBackendSelection(): BackendSelection | undefined {
 }
 
 /**
+ * For hosts that embed apps (the suite, tests, CLIs): selects a backend only when nobody has, neither through
+ * `selectBackend` nor by making a tfjs backend active directly; a choice the host already made is respected.
+ * Returns the new selection (for the start-up log), or undefined when one was already in place.
+ */
+export async function selectBackendUnlessChosen(options: SelectBackendOptions = {}): Promise<BackendSelection | undefined> {
+  if (getBackendSelection() !== undefined || tf.engine().backendName) return undefined;
+  return selectBackend(options);
+}
+
+/**
  * Chooses and initialises the tensor backend for this process (call once at start-up).
  * `auto` tries tensorflow (GPU, then CPU), webgpu (only with a hardware adapter unless allowed), wasm, then
  * cpu, and reports why each earlier one was skipped. An explicit request that cannot start throws

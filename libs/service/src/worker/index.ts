@@ -14,6 +14,8 @@ export { RedisStreamSource } from './sources/redis-stream-source.js';
 export type { RedisStreamSourceOptions } from './sources/redis-stream-source.js';
 export { stopOnSignals } from './shutdown-signals.js';
 export { createStderrJsonLogger } from './stderr-json-logger.js';
+export { runWorkerProcess, type WorkerProcessOptions } from './run-worker-process.js';
+export { integerOption } from './integer-option.js';
 export { LineStreamSource } from './sources/line-stream-source.js';
 export { LineReader } from './sources/line-reader.js';
 export type { FileLine, FilePosition } from './sources/line-reader.js';

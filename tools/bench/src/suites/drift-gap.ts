@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFile
 import { join } from 'node:path';
 import { runJsonChild } from '../child-json.js';
 import { markdownTable, repoRoot, type BenchSuite } from '../report.js';
+import { argValue, parseSeedList } from '../suite-args.js';
 import { mean, meanStd, pairedDifference } from '../seed-stats.js';
 
 const CELL = join(repoRoot, 'apps', 'drift', 'src', 'bench', 'gap-cell-main.ts');
@@ -35,31 +36,18 @@ interface GapCell {
   n: number;
 }
 
-function arg(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function parseSeeds(v: string | undefined, fallback: number[]): number[] {
-  if (!v) return fallback;
-  const m = /^(\d+)-(\d+)$/.exec(v);
-  if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
-  if (!/^\d+(,\d+)*$/.test(v)) throw new RangeError(`--seeds: expected e.g. 1-10 or 1,2,5, got '${v}'`);
-  return v.split(',').map(Number);
-}
-
 const cellPath = (stream: string, candidate: string, seed: number, n: number) => join(CELLS, `${stream}__${candidate}__s${seed}__n${stream === 'elec' ? 'all' : n}.json`);
 
 const suite: BenchSuite = async ({ args, quick, log }) => {
-  const streams = (arg(args, 'streams') ?? 'elec,rbf_m,rbf_f').split(',');
+  const streams = (argValue(args, 'streams') ?? 'elec,rbf_m,rbf_f').split(',');
   for (const s of streams) if (!(s in PUBLISHED)) throw new RangeError(`--streams: expected some of ${Object.keys(PUBLISHED).join(',')}, got '${s}'`);
-  const candidates = (arg(args, 'candidates') ?? Object.keys(CANDIDATES).join(',')).split(',');
+  const candidates = (argValue(args, 'candidates') ?? Object.keys(CANDIDATES).join(',')).split(',');
   for (const c of candidates) if (!(c in CANDIDATES)) throw new RangeError(`--candidates: expected some of ${Object.keys(CANDIDATES).join(',')}, got '${c}'`);
   if (!candidates.includes('port')) candidates.unshift('port');
-  const seeds = parseSeeds(arg(args, 'seeds'), quick ? [1, 2] : Array.from({ length: 10 }, (_, i) => i + 1));
-  const n = Number(arg(args, 'n') ?? (quick ? 20_000 : 1_000_000));
-  if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`--n: expected a positive integer, got '${arg(args, 'n')}'`);
-  const parallel = Math.max(1, Math.min(2, Number(arg(args, 'parallel') ?? 2)));
+  const seeds = parseSeedList(argValue(args, 'seeds'), quick ? [1, 2] : Array.from({ length: 10 }, (_, i) => i + 1));
+  const n = Number(argValue(args, 'n') ?? (quick ? 20_000 : 1_000_000));
+  if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`--n: expected a positive integer, got '${argValue(args, 'n')}'`);
+  const parallel = Math.max(1, Math.min(2, Number(argValue(args, 'parallel') ?? 2)));
 
   // --report-only: summarise the cached cells without running any (e.g. to merge streams run separately).
   const reportOnly = args.includes('--report-only');

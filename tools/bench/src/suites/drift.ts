@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { knobsTag, parseStreamKnobs } from '@moe/drift';
 import { runJsonChild } from '../child-json.js';
 import { markdownTable, repoRoot, type BenchSuite } from '../report.js';
+import { argValue, parseSeedList } from '../suite-args.js';
 import { mean, meanStd as fmt, std } from '../seed-stats.js';
 
 const ALL_STREAMS = ['led_a', 'led_g', 'sea_a', 'sea_g', 'rbf_m', 'rbf_f', 'elec'];
@@ -48,26 +49,11 @@ interface CellResult {
   knobs?: string;
 }
 
-function arg(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 function parseList(v: string | undefined, all: string[], what: string): string[] {
   if (!v) return all;
   const out = v.split(',').map((s) => s.trim());
   for (const s of out) if (!all.includes(s)) throw new RangeError(`--${what}: expected some of ${all.join(',')}, got '${s}'`);
   return out;
-}
-
-function parseSeeds(v: string | undefined, fallback: number[]): number[] {
-  if (!v) return fallback;
-  return v.split(',').flatMap((part) => {
-    const m = /^(\d+)-(\d+)$/.exec(part);
-    if (m) return Array.from({ length: Number(m[2]) - Number(m[1]) + 1 }, (_, i) => Number(m[1]) + i);
-    if (!/^\d+$/.test(part)) throw new RangeError(`--seeds: expected e.g. 1-10 or 1,2,5, got '${v}'`);
-    return [Number(part)];
-  });
 }
 
 /** Electricity is a file: generator knobs do not apply to it. */
@@ -103,15 +89,15 @@ const NOTES = `Notes.
 
 
 const suite: BenchSuite = async ({ args, quick, log }) => {
-  const streams = parseList(arg(args, 'streams'), ALL_STREAMS, 'streams');
-  const methods = parseList(arg(args, 'methods'), ALL_METHODS, 'methods');
-  const seeds = parseSeeds(arg(args, 'seeds'), quick ? [1, 2] : Array.from({ length: 10 }, (_, i) => i + 1));
-  const n = Number(arg(args, 'n') ?? (quick ? 20_000 : 1_000_000));
-  const parallel = Math.max(1, Math.min(2, Number(arg(args, 'parallel') ?? 2)));
-  const budgetMs = Number(arg(args, 'budget-min') ?? (quick ? 20 : 600)) * 60_000;
-  const throughputN = Number(arg(args, 'throughput-n') ?? (quick ? 5_000 : 20_000));
-  if (!(n > 0)) throw new RangeError(`--n: expected a positive integer, got ${arg(args, 'n')}`);
-  const knobs = knobsTag(parseStreamKnobs(arg(args, 'knobs')));
+  const streams = parseList(argValue(args, 'streams'), ALL_STREAMS, 'streams');
+  const methods = parseList(argValue(args, 'methods'), ALL_METHODS, 'methods');
+  const seeds = parseSeedList(argValue(args, 'seeds'), quick ? [1, 2] : Array.from({ length: 10 }, (_, i) => i + 1));
+  const n = Number(argValue(args, 'n') ?? (quick ? 20_000 : 1_000_000));
+  const parallel = Math.max(1, Math.min(2, Number(argValue(args, 'parallel') ?? 2)));
+  const budgetMs = Number(argValue(args, 'budget-min') ?? (quick ? 20 : 600)) * 60_000;
+  const throughputN = Number(argValue(args, 'throughput-n') ?? (quick ? 5_000 : 20_000));
+  if (!(n > 0)) throw new RangeError(`--n: expected a positive integer, got ${argValue(args, 'n')}`);
+  const knobs = knobsTag(parseStreamKnobs(argValue(args, 'knobs')));
 
   const todo: [string, string, number][] = [];
   for (const seed of seeds) for (const stream of streams) for (const method of methods) todo.push([stream, method, seed]);
