@@ -1,9 +1,10 @@
 // Another team's view of the suite: build the libraries, `npm pack` the packages they install, install the
 // tarballs into a fresh project outside this repository (so nothing resolves to the workspace or through
-// the `@moe/source` condition) and run the core README's first example there, unchanged, on plain `node`.
+// the `@moe/source` condition) and run the core and vision READMEs' first examples there, unchanged, on plain
+// `node`.
 // A TypeScript consumer is type-checked against the packed `.d.ts` as well.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, realpathSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -12,7 +13,7 @@ import { firstCodeBlock, npmEnvironment, publishablePackages, workspaceClosure }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The packages other teams install: at least these, and every library that is not private. */
-const REQUIRED = ['@moe/core', '@moe/kernels', '@moe/runtime', '@moe/stream'];
+const REQUIRED = ['@moe/core', '@moe/kernels', '@moe/runtime', '@moe/stream', '@moe/vision'];
 /**
  * Those packages with every @moe/* package they depend on (library directory → package name): a dependency
  * that is not packed too would be looked up in the public registry and not be found.
@@ -39,6 +40,18 @@ interface PackResult {
   name: string;
   filename: string;
   files: { path: string }[];
+}
+
+/**
+ * sharp's prebuilt binaries for this platform (`@img/sharp-<os>-<arch>` and its libvips), at the versions the
+ * workspace install chose. They are optional dependencies of sharp, which `--omit=optional` below would leave
+ * out; a consumer's plain `npm install` gets them by itself.
+ */
+function sharpBinaries(): Record<string, string> {
+  const dir = join(root, 'node_modules', '@img');
+  const names = existsSync(dir) ? readdirSync(dir).filter((n) => n.startsWith('sharp-')) : [];
+  if (names.length === 0) throw new Error(`no sharp binary under ${dir}: run npm install in the workspace first`);
+  return Object.fromEntries(names.map((n) => [`@img/${n}`, (JSON.parse(readFileSync(join(dir, n, 'package.json'), 'utf8')) as { version: string }).version]));
 }
 
 function run(cmd: string, args: string[], cwd: string, timeoutMs: number): SpawnSyncReturns<string> {
@@ -73,6 +86,7 @@ describe('packed tarballs in a fresh project outside the workspace', () => {
     if (!tfRange) throw new Error(`@moe/core must declare ${TF_CORE} as a peer dependency`);
     dependencies[TF_CORE] = tfRange;
     dependencies['@types/node'] = '^20.19.0';
+    Object.assign(dependencies, sharpBinaries());
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'moe-pack-consumer', version: '0.0.0', private: true, type: 'module', dependencies }, null, 2));
     // --omit=optional: @moe/runtime's optional tfjs-node bindings download libtensorflow at install time.
     runOk('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--omit=optional', '--loglevel=error'], app, 180_000);
@@ -125,6 +139,23 @@ describe('packed tarballs in a fresh project outside the workspace', () => {
     expect(Number(active?.[1])).toBeGreaterThanOrEqual(3);
   }, 180_000);
 
+  it("runs the vision README's first example unchanged on plain node: PNG round trip, JPEG scored, tiles stitch back exactly", () => {
+    writeFileSync(join(app, 'vision-example.mjs'), firstCodeBlock(readFileSync(join(root, 'libs', 'vision', 'README.md'), 'utf8')));
+    const r = spawnSync(process.execPath, ['vision-example.mjs'], { cwd: app, env: npmEnvironment(process.env), encoding: 'utf8', timeout: 110_000 });
+    expect(r.status, `node vision-example.mjs exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`).toBe(0);
+    const number = (re: RegExp): number => Number(re.exec(r.stdout)?.[1] ?? Number.NaN);
+    expect(r.stdout).toMatch(/^png: \d+ bytes, 128×128×3,/m);
+    expect(number(/^png: .*psnr ([\d.]+) dB/m)).toBeGreaterThan(90); // 16-bit quantisation only
+    const jpegPsnr = number(/^jpeg q30: psnr ([\d.]+) dB/m);
+    expect(jpegPsnr).toBeGreaterThan(20);
+    expect(jpegPsnr).toBeLessThan(45);
+    expect(number(/ssim ([\d.]+)$/m)).toBeLessThan(1);
+    expect(r.stdout).toMatch(/^tiles: 16, stitched psnr Infinity$/m);
+    const mIoU = number(/mIoU ([\d.]+)$/m);
+    expect(mIoU).toBeGreaterThan(0);
+    expect(mIoU).toBeLessThan(0.5);
+  }, 120_000);
+
   it('type-checks a TypeScript consumer against the packed .d.ts (strict, nodenext)', () => {
     writeFileSync(join(app, 'consumer.ts'), TYPESCRIPT_CONSUMER);
     writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
@@ -141,6 +172,7 @@ const TYPESCRIPT_CONSUMER = `import * as tf from '@tensorflow/tfjs-core';
 import { FfnExperts, MoeLayer, TopKRouter, moduleFromConfig, moduleSpec, isMoeError, type MoeForward } from '@moe/core';
 import { selectBackend, type BackendSelection } from '@moe/runtime';
 import { Adwin } from '@moe/stream';
+import { tileImage, createRasterImage, type Tile } from '@moe/vision';
 
 export const selection: Promise<BackendSelection> = selectBackend();
 const layer = new MoeLayer(new TopKRouter({ inputDim: 8, numExperts: 4, k: 2 }), new FfnExperts({ numExperts: 4, inputDim: 8, hiddenDim: 16 }));
@@ -154,4 +186,7 @@ selectBackend({ request: 42 });
 // @ts-expect-error Adwin's delta is a number
 new Adwin({ delta: 'small' });
 export const detector = new Adwin({ delta: 0.002 });
+export const tiles: Tile[] = tileImage(createRasterImage(64, 64, 3), { tileSize: 32, overlap: 8 });
+// @ts-expect-error tileImage's tileSize is a number
+tileImage(createRasterImage(64, 64, 3), { tileSize: '32' });
 `;

@@ -2,7 +2,6 @@
 export { DeweatherNet, disposeDeweatherForward, type DeweatherForward } from './model/deweather-net.js';
 export { deweatherNetConfigSchema, parseDeweatherNetConfig, type DeweatherNetConfig, type DeweatherNetConfigInput } from './model/deweather-net-config.js';
 export { FFN_VARIANTS, isFfnVariant, matchedWidths, createFfnBlock, FfnBlock, MofmeFfnBlock, MoeFfnBlock, DenseFfnBlock, type FfnVariant, type FfnSizes, type FfnForward } from './model/ffn-blocks.js';
-export { UncertaintyCalibratedRouter, type UncertaintyCalibratedRouterConfig, type RoutingUncertainty } from './model/uncertainty-calibrated-router.js';
 export { Conv2d, type Conv2dConfig } from './model/conv2d.js';
 export { loadCleanImages, REAL_IMAGE_SPLITS, SPLITS, type CleanImage, type CleanImageOptions, type Split } from './data/clean-images.js';
 export { proceduralScene } from './data/procedural-scene.js';

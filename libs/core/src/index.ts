@@ -12,3 +12,4 @@ export * from './layers/index.js';
 export * from './multitask/index.js';
 export * from './mlp/index.js';
 export * from './multidomain/index.js';
+export * from './online/index.js';

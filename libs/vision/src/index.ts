@@ -1,4 +1,4 @@
-// @moe/vision: node-side vision toolkit: image and GeoTIFF I/O, real images from Debian packages, uploads, tiling,
+// @moe/vision: node-side vision toolkit: image and GeoTIFF I/O, real images from Debian packages, tiling,
 // remote-sensing artefacts, labelled scenes, segmentation metrics; weather synthesis, PSNR/SSIM and the small ViT.
 export { type RasterImage, createRasterImage, checkRasterImage, toChannels, selectChannels } from './image/raster-image.js';
 export { ImageDecodeError, isImageDecodeError, type ImageDecodeErrorCode } from './image/image-decode-error.js';
@@ -13,8 +13,6 @@ export { writeGeoTiff, type WriteGeoTiffOptions } from './geotiff/write-geotiff.
 export { geoRasterToImage, imageToGeoRaster, type GeoRasterToImageOptions } from './geotiff/geo-raster-image.js';
 
 export { REAL_IMAGES, realImagePath, realImagesDir, listRealImages, type RealImageInfo, type RealImageKind, type RealImageName } from './real-images/real-images.js';
-
-export { decodeUploadedImage, readUploadedGeoTiff, imageDecodeErrorToHttp, IMAGE_CONTENT_TYPES, type UploadedImageOptions } from './upload/decode-uploaded-image.js';
 
 export { tileImage, stitchTiles, tilePositions, type Tile, type TileOptions, type StitchOptions, type StitchBlend } from './tiling/tile-image.js';
 export { fbmNoise, type FbmOptions } from './noise/fbm-noise.js';

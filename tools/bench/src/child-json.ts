@@ -23,3 +23,35 @@ export function runJsonChild<T>(script: string, args: readonly string[], what: s
     });
   });
 }
+
+/** Where and how `runLoggedChild` starts its process. */
+export interface LoggedChildOptions {
+  /** Working directory (default: this checkout's root). */
+  cwd?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Stderr lines that start with this prefix are passed to `log` without it (the child's progress lines). */
+  prefix: string;
+}
+
+/**
+ * Runs `node --conditions=@moe/source --import tsx <script> ...args` with stdout passed through, forwarding the
+ * child's prefixed stderr lines to `log`; rejects with the tail of stderr when it exits non-zero.
+ */
+export function runLoggedChild(script: string, args: readonly string[], options: LoggedChildOptions, log: (m: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--conditions=@moe/source', '--import', 'tsx', script, ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'inherit', 'pipe'],
+    });
+    let tail = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      tail = (tail + text).slice(-4000);
+      for (const line of text.split('\n')) if (line.startsWith(options.prefix)) log(line.slice(options.prefix.length).trimStart());
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${script} ${args.join(' ')} exited with ${code}:\n${tail}`))));
+  });
+}

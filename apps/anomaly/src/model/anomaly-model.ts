@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DenseFfn, Linear, Module, activate, deriveSeed, type ModuleConfig } from '@moe/core';
+import { GatedExpertHeads, Linear, Module, activate, deriveSeed, gatedExpertHeadsParamCount, topContributingExpert, type ExpertHeadMix, type GatedExpertHeadsConfig, type ModuleConfig } from '@moe/core';
 import { CausalTemporalConv } from './causal-temporal-conv.js';
 import { DualMemory } from './dual-memory.js';
-import { METHODS, parseMethod, type MethodName } from './methods.js';
+import { METHODS, parseMethod, type HeadKind, type MethodName } from './methods.js';
 
 export interface AnomalyModelConfig {
   method: MethodName;
@@ -48,21 +48,29 @@ export function checkModelConfig(config: AnomalyModelConfig): void {
 /** Trainable parameters of a configuration, without building it (for matching capacities). */
 export function countModelParams(config: AnomalyModelConfig): number {
   const spec = METHODS[config.method];
-  const { inputDim: d, hiddenDim: h, headHidden: k, classes: c } = config;
-  const mlp = (i: number, o: number) => i * k + k + k * o + o;
+  const { inputDim: d, hiddenDim: h } = config;
   let n = d * h + h + (3 * h * h + h);
   if (spec.memory) n += 2 * config.memorySlots * h + (3 * h * h + h);
-  if (spec.heads === 'single') n += mlp(h, 1);
-  else n += c * mlp(h, 1);
-  if (spec.heads === 'experts') n += mlp(h + c, c);
-  return n;
+  return n + gatedExpertHeadsParamCount(headsConfig(config));
 }
+
+const HEAD_MIX: Record<HeadKind, ExpertHeadMix> = { single: 'single', multi: 'max', experts: 'gate' };
+
+/** The scoring heads of a method: @moe/core's GatedExpertHeads on the task features. */
+function headsConfig(config: AnomalyModelConfig): GatedExpertHeadsConfig {
+  const mix = HEAD_MIX[METHODS[config.method].heads];
+  // The model's own seed: the heads derive 'head<c>' and 'gate' from it, as the model did when it owned them.
+  return { inputDim: config.hiddenDim, hiddenDim: config.headHidden, numExperts: mix === 'single' ? 1 : config.classes, mix, activation: 'gelu', seed: config.seed };
+}
+
+/** The heads' child name; their weights are listed without it (see {@link AnomalyModel.namedVariables}). */
+const HEADS = 'heads';
 
 /**
  * The snippet scorer of every method (see methods.ts): a task encoder (embedding, causal temporal conv,
- * optionally UR-DMU's dual memory fused back in) and one of three heads: one MLP; one MLP per anomaly class
- * whose maximum is the score (multi-head); or GS-MoE's class experts mixed by a gate that sees the task features
- * and every expert's logit, s_t = Σ_c w_c(t)·σ(e_c(t)).
+ * optionally UR-DMU's dual memory fused back in) and @moe/core's `GatedExpertHeads` on its features: one MLP;
+ * one MLP per anomaly class whose maximum is the score (multi-head); or GS-MoE's class experts mixed by a gate
+ * that sees the task features and every expert's logit, s_t = Σ_c w_c(t)·σ(e_c(t)).
  */
 export class AnomalyModel extends Module {
   readonly kind = 'AnomalyModel';
@@ -71,22 +79,19 @@ export class AnomalyModel extends Module {
   private readonly conv: CausalTemporalConv;
   private readonly memory: DualMemory | null;
   private readonly fuse: Linear | null;
-  private readonly heads: DenseFfn[];
-  private readonly gate: DenseFfn | null;
+  private readonly heads: GatedExpertHeads;
 
   constructor(config: AnomalyModelConfig) {
     super();
     checkModelConfig(config);
     this.config = { ...config };
     const spec = METHODS[config.method];
-    const { inputDim, hiddenDim, headHidden, classes, seed } = config;
+    const { inputDim, hiddenDim, seed } = config;
     this.embed = this.addChild('embed', new Linear({ inputDim, outputDim: hiddenDim, seed: deriveSeed(seed, 'embed') }));
     this.conv = this.addChild('conv', new CausalTemporalConv({ channels: hiddenDim, kernel: 3, seed: deriveSeed(seed, 'conv') }));
     this.memory = spec.memory ? this.addChild('memory', new DualMemory({ channels: hiddenDim, slots: config.memorySlots, seed: deriveSeed(seed, 'memory') })) : null;
     this.fuse = spec.memory ? this.addChild('fuse', new Linear({ inputDim: 3 * hiddenDim, outputDim: hiddenDim, seed: deriveSeed(seed, 'fuse') })) : null;
-    const headCount = spec.heads === 'single' ? 1 : classes;
-    this.heads = Array.from({ length: headCount }, (_, i) => this.addChild(`head${i}`, new DenseFfn({ inputDim: hiddenDim, hiddenDim: headHidden, outputDim: 1, activation: 'gelu', seed: deriveSeed(seed, `head${i}`) })));
-    this.gate = spec.heads === 'experts' ? this.addChild('gate', new DenseFfn({ inputDim: hiddenDim + classes, hiddenDim: headHidden, outputDim: classes, activation: 'gelu', seed: deriveSeed(seed, 'gate') })) : null;
+    this.heads = this.addChild(HEADS, new GatedExpertHeads(headsConfig(config)));
   }
 
   get method(): MethodName {
@@ -95,13 +100,23 @@ export class AnomalyModel extends Module {
 
   /** Anomaly classes the heads stand for (0 for single-head methods). */
   get expertCount(): number {
-    return this.heads.length > 1 ? this.heads.length : 0;
+    return this.heads.mix === 'single' ? 0 : this.heads.numExperts;
+  }
+
+  /**
+   * Weights keep the names the model had when it owned its heads ('head0.w1', 'gate.w1', not
+   * 'heads.head0.w1'), so the committed artifacts and every saved checkpoint still load.
+   */
+  override namedVariables(prefix = ''): Map<string, tf.Variable> {
+    const inner = `${prefix}${HEADS}.`;
+    const out = new Map<string, tf.Variable>();
+    for (const [k, v] of super.namedVariables(prefix)) out.set(k.startsWith(inner) ? prefix + k.slice(inner.length) : k, v);
+    return out;
   }
 
   /** x: [B, T, D] snippet features (zero rows before the start; padding after the end does not change earlier scores). */
   apply(x: tf.Tensor3D): AnomalyOutput {
     if (x.rank !== 3 || x.shape[2] !== this.config.inputDim) throw new RangeError(`AnomalyModel.apply: x must be [videos, snippets, ${this.config.inputDim}], got [${x.shape}]`);
-    const [b, t] = x.shape;
     // Encoder: [f] or [f, abnormalMatch, normalMatch] (tidy keeps only the returned tensors).
     const [f, abnormalMatch, normalMatch] = tf.tidy(() => {
       const h0 = activate(this.embed.apply(x), 'gelu') as tf.Tensor3D;
@@ -111,18 +126,15 @@ export class AnomalyModel extends Module {
       const fused = tf.add(h, activate(this.fuse.apply(tf.concat([h, m.readAbnormal, m.readNormal], 2)), 'gelu'));
       return [fused, m.abnormalMatch, m.normalMatch];
     }) as [tf.Tensor3D, tf.Tensor2D?, tf.Tensor2D?];
-    // Heads: [score] or [score, experts] or [score, experts, gate].
-    const [score, experts, gate] = tf.tidy(() => {
-      const logits = this.heads.map((head) => head.apply(f));
-      if (logits.length === 1) return [tf.reshape(tf.sigmoid(logits[0]), [b, t])];
-      const expertLogits = tf.concat(logits, 2);
-      const expertProbs = tf.sigmoid(expertLogits);
-      if (this.gate === null) return [tf.max(expertProbs, 2), expertProbs];
-      const weights = tf.softmax(this.gate.apply(tf.concat([f, expertLogits], 2)));
-      return [tf.sum(tf.mul(weights, expertProbs), 2), expertProbs, weights];
-    }) as [tf.Tensor2D, tf.Tensor3D?, tf.Tensor3D?];
+    const heads = this.heads.apply(f);
     f.dispose();
-    return { score, expertScores: experts ?? null, gate: gate ?? null, abnormalMatch: abnormalMatch ?? null, normalMatch: normalMatch ?? null };
+    return {
+      score: heads.score as tf.Tensor2D,
+      expertScores: heads.expertProbs as tf.Tensor3D | null,
+      gate: heads.gate as tf.Tensor3D | null,
+      abnormalMatch: abnormalMatch ?? null,
+      normalMatch: normalMatch ?? null,
+    };
   }
 
   getConfig(): ModuleConfig {
@@ -137,7 +149,6 @@ export class AnomalyModel extends Module {
 export function topExpert(out: AnomalyOutput): tf.Tensor2D {
   return tf.tidy(() => {
     if (out.expertScores === null) return tf.cast(tf.zerosLike(out.score), 'int32') as tf.Tensor2D;
-    const contribution = out.gate === null ? out.expertScores : tf.mul(out.gate, out.expertScores);
-    return tf.add(tf.argMax(contribution, 2), 1) as tf.Tensor2D;
+    return tf.add(topContributingExpert(out.expertScores, out.gate), 1) as tf.Tensor2D;
   });
 }

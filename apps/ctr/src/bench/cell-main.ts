@@ -5,6 +5,7 @@
 //   cell-main.ts timing <out.json> [--quick]
 //   cell-main.ts latency <out.json> [--quick]
 //   cell-main.ts summarize <cells-dir> <out.json> <options>
+//   cell-main.ts compare <ref-dir> <head-dir> <ref-name> <out.json> <options>   (npm run bench -- ctr-vs-ref)
 import { selectBackend } from '@moe/runtime';
 import '@moe/kernels';
 import { isPublishedTable, parseBenchOptions, type BenchOptions } from './bench-options.js';
@@ -14,6 +15,7 @@ import { runCell } from './run-cell.js';
 import { measureTrainingTime } from './timing.js';
 import { measureLatency } from './latency.js';
 import { summarizeBench } from './summarize.js';
+import { compareWithRef, refComparisonMarkdown } from './compare-ref.js';
 
 const log = (m: string) => process.stderr.write(`[ctr] ${m}\n`);
 const [command, ...rest] = process.argv.slice(2);
@@ -27,6 +29,10 @@ if (command === 'plan') {
 } else if (command === 'summarize') {
   const [dir, out, optionsJson] = rest;
   writeJson(out, summarizeBench(dir, JSON.parse(optionsJson) as BenchOptions));
+} else if (command === 'compare') {
+  const [refDir, headDir, refName, out, optionsJson] = rest;
+  const comparison = compareWithRef(refDir, headDir, JSON.parse(optionsJson) as BenchOptions);
+  writeJson(out, { results: comparison, markdown: refComparisonMarkdown(comparison, refName) });
 } else {
   const selection = await selectBackend({ request: process.env.MOE_BACKEND ?? 'wasm' });
   log(selection.summary);
@@ -39,7 +45,7 @@ if (command === 'plan') {
   } else if (command === 'latency') {
     writeJson(rest[0], { backend: selection.backend, rows: await measureLatency(quick, log) });
   } else {
-    process.stderr.write('usage: cell-main.ts plan <results-dir> [args] | cell <dir> <setting> <seed> <variants> <options> | timing <out> | latency <out> | summarize <dir> <out> <options>\n');
+    process.stderr.write('usage: cell-main.ts plan <results-dir> [args] | cell <dir> <setting> <seed> <variants> <options> | timing <out> | latency <out> | summarize <dir> <out> <options> | compare <ref-dir> <head-dir> <ref-name> <out> <options>\n');
     process.exit(2);
   }
 }

@@ -10,16 +10,9 @@ import { judge, type Verdict } from './expectations.js';
 import { benchSizes, SETTINGS } from './settings.js';
 import type { LatencyRow } from './latency.js';
 import type { TimingRow } from './timing.js';
+import { fixed, markdownTable, signed } from './markdown.js';
 
-function table(rows: Record<string, string | number>[]): string {
-  if (rows.length === 0) return '_no rows_';
-  const keys = Object.keys(rows[0]);
-  return [`| ${keys.join(' | ')} |`, `| ${keys.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${keys.map((k) => String(r[k])).join(' | ')} |`)].join('\n');
-}
 
-const f = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-
-const signed = (x: number, d = 4) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(d)}` : 'n/a');
 const ci = (p: Paired, d = 4) => `${signed(p.diff.mean, d)} [${signed(p.low, d)}, ${signed(p.high, d)}]`;
 
 /** Reads every cached cell of `dir` (and its timing/latency files) and builds the suite's results and Markdown. */
@@ -57,35 +50,35 @@ export function summarizeBench(dir: string, options: BenchOptions): { results: u
         model: v.name,
         AUC: formatMeanStd(auc),
         [`Δ vs ${base.name} [95 % CI]`]: v === base ? '—' : `${ci(d)}${d.significant ? ' *' : ''}`,
-        'gap to oracle': f(oracle.mean - auc.mean),
-        'gap closed': v === base ? '0' : f(closed.mean, 2),
-        'tail-domain AUC': f(over(tailAuc(v.perDomainAuc)).mean),
+        'gap to oracle': fixed(oracle.mean - auc.mean),
+        'gap closed': v === base ? '0' : fixed(closed.mean, 2),
+        'tail-domain AUC': fixed(over(tailAuc(v.perDomainAuc)).mean),
         logloss: formatMeanStd(over(v.logloss.map((l) => l[0]))),
-        GAUC: f(over(v.gauc).mean),
-        ECE: f(over(v.ece).mean),
-        PCOC: f(over(v.pcoc).mean, 3),
-        'epochs (best)': `${f(over(v.epochsUsed).mean, 1)} (${f(over(v.bestEpoch.map((e) => e + 1)).mean, 1)})`,
+        GAUC: fixed(over(v.gauc).mean),
+        ECE: fixed(over(v.ece).mean),
+        PCOC: fixed(over(v.pcoc).mean, 3),
+        'epochs (best)': `${fixed(over(v.epochsUsed).mean, 1)} (${fixed(over(v.bestEpoch.map((e) => e + 1)).mean, 1)})`,
         // Runs whose best epoch was the last one allowed: early stopping never fired, they may be under-trained.
         'best = cap': `${v.bestEpoch.filter((e) => e === options.epochsMax - 1).length}/${v.bestEpoch.filter((e) => Number.isFinite(e)).length}`,
-        's/epoch': f(over(v.secondsPerEpoch).mean, 2),
+        's/epoch': fixed(over(v.secondsPerEpoch).mean, 2),
       };
     });
-    rows.push({ model: 'oracle (true p)', AUC: formatMeanStd(oracle), [`Δ vs ${base.name} [95 % CI]`]: '', 'gap to oracle': '0', 'gap closed': '1', 'tail-domain AUC': f(over(tailAuc(oraclePerDomain)).mean), logloss: '', GAUC: '', ECE: '', PCOC: '', 'epochs (best)': '', 'best = cap': '', 's/epoch': '' });
+    rows.push({ model: 'oracle (true p)', AUC: formatMeanStd(oracle), [`Δ vs ${base.name} [95 % CI]`]: '', 'gap to oracle': '0', 'gap closed': '1', 'tail-domain AUC': fixed(over(tailAuc(oraclePerDomain)).mean), logloss: '', GAUC: '', ECE: '', PCOC: '', 'epochs (best)': '', 'best = cap': '', 's/epoch': '' });
     const partial = variants.filter((v) => v.auc.some((a) => !Number.isFinite(a[0]))).map((v) => `${v.name} (n = ${v.auc.filter((a) => Number.isFinite(a[0])).length})`);
     const verdict = judge(setting, variants, numDomains);
     verdicts.push(verdict);
-    md.push(`\n### ${setting.title}\n\nExpected: ${setting.expectation}. ${sc[0].rows.toLocaleString('en')} rows; seeds: ${sc.map((c) => c.seed).join(', ')}; I(z; d) of the data ${f(over(sc.map((c) => c.clusterDomainMi)).mean, 3)} nats.${missing.length ? ` Not run: ${missing.join(', ')}.` : ''}${partial.length ? ` Models without every seed (n = seeds they ran; Δ over the seeds both models have): ${partial.join(', ')}.` : ''} \`*\` = paired difference significant at 95 % (t-test over seeds).\n\n${table(rows)}`);
+    md.push(`\n### ${setting.title}\n\nExpected: ${setting.expectation}. ${sc[0].rows.toLocaleString('en')} rows; seeds: ${sc.map((c) => c.seed).join(', ')}; I(z; d) of the data ${fixed(over(sc.map((c) => c.clusterDomainMi)).mean, 3)} nats.${missing.length ? ` Not run: ${missing.join(', ')}.` : ''}${partial.length ? ` Models without every seed (n = seeds they ran; Δ over the seeds both models have): ${partial.join(', ')}.` : ''} \`*\` = paired difference significant at 95 % (t-test over seeds).\n\n${markdownTable(rows)}`);
     // Per-domain AUC of the tail half, with the paired gain over the first model of each tail domain.
     const domainRows = variants.map((v) => ({
       model: v.name,
-      ...Object.fromEntries(tail.map((d) => [`d${d} (${f(over(sc.map((c) => c.domainShares[d] * 100)).mean, 1)} %)`, v === base ? f(over(v.perDomainAuc.map((r) => r[d])).mean) : `${f(over(v.perDomainAuc.map((r) => r[d])).mean)} (${signed(paired(v.perDomainAuc.map((r) => r[d]), base.perDomainAuc.map((r) => r[d])).diff.mean)})`])),
+      ...Object.fromEntries(tail.map((d) => [`d${d} (${fixed(over(sc.map((c) => c.domainShares[d] * 100)).mean, 1)} %)`, v === base ? fixed(over(v.perDomainAuc.map((r) => r[d])).mean) : `${fixed(over(v.perDomainAuc.map((r) => r[d])).mean)} (${signed(paired(v.perDomainAuc.map((r) => r[d]), base.perDomainAuc.map((r) => r[d])).diff.mean)})`])),
       [`tail mean Δ vs ${base.name} [95 % CI]`]: v === base ? '—' : ci(paired(tailAuc(v.perDomainAuc), tailAuc(base.perDomainAuc))),
     }));
-    domainRows.push({ model: 'oracle (true p)', ...Object.fromEntries(tail.map((d) => [`d${d} (${f(over(sc.map((c) => c.domainShares[d] * 100)).mean, 1)} %)`, f(over(oraclePerDomain.map((r) => r[d])).mean)])), [`tail mean Δ vs ${base.name} [95 % CI]`]: '' });
-    md.push(`\nTail domains (the smaller half by traffic; share of rows in brackets): test AUC per domain, mean over seeds (paired Δ vs ${base.name}):\n\n${table(domainRows)}`);
+    domainRows.push({ model: 'oracle (true p)', ...Object.fromEntries(tail.map((d) => [`d${d} (${fixed(over(sc.map((c) => c.domainShares[d] * 100)).mean, 1)} %)`, fixed(over(oraclePerDomain.map((r) => r[d])).mean)])), [`tail mean Δ vs ${base.name} [95 % CI]`]: '' });
+    md.push(`\nTail domains (the smaller half by traffic; share of rows in brackets): test AUC per domain, mean over seeds (paired Δ vs ${base.name}):\n\n${markdownTable(domainRows)}`);
     if (setting.id === 'sparse-tasks') {
-      const taskRows = variants.map((v) => ({ model: v.name, ...Object.fromEntries(sc[0].tasks.map((t, k) => [`${t} AUC (rate ${f(over(sc.map((c) => c.oracle[k].positiveRate)).mean, 3)})`, formatMeanStd(over(v.auc.map((a) => a[k])))])), 'expert zero rate': f(over(v.zeroRate).mean, 3), 'max gate weight': f(over(v.maxGateWeight).mean, 3) }));
-      md.push(`\nPer task:\n\n${table(taskRows)}`);
+      const taskRows = variants.map((v) => ({ model: v.name, ...Object.fromEntries(sc[0].tasks.map((t, k) => [`${t} AUC (rate ${fixed(over(sc.map((c) => c.oracle[k].positiveRate)).mean, 3)})`, formatMeanStd(over(v.auc.map((a) => a[k])))])), 'expert zero rate': fixed(over(v.zeroRate).mean, 3), 'max gate weight': fixed(over(v.maxGateWeight).mean, 3) }));
+      md.push(`\nPer task:\n\n${markdownTable(taskRows)}`);
     }
     md.push(`\n${verdict.checks.map((c) => `- ${c.held === null ? '⏸' : c.held ? '✅' : '❌'} ${c.claim} — ${c.evidence}`).join('\n')}`);
     // AdaptDHM / STAR training time, paired within each cell (same process, same data, run back to back).
@@ -94,9 +87,9 @@ export function summarizeBench(dir: string, options: BenchOptions): { results: u
     if (adapt && star) {
       const perEpoch = adapt.secondsPerEpoch.map((s, i) => s / star.secondsPerEpoch[i]);
       const total = adapt.secondsPerEpoch.map((s, i) => (s * adapt.epochsUsed[i]) / (star.secondsPerEpoch[i] * star.epochsUsed[i]));
-      ratios.push({ setting: setting.title, rows: sc[0].rows, seeds: perEpoch.filter((r) => Number.isFinite(r)).length, 'AdaptDHM s/epoch': f(over(adapt.secondsPerEpoch).mean, 1), 'STAR s/epoch': f(over(star.secondsPerEpoch).mean, 1), 'AdaptDHM / STAR per epoch': formatMeanStd(over(perEpoch), 2), 'AdaptDHM / STAR to early stop': formatMeanStd(over(total), 2) });
+      ratios.push({ setting: setting.title, rows: sc[0].rows, seeds: perEpoch.filter((r) => Number.isFinite(r)).length, 'AdaptDHM s/epoch': fixed(over(adapt.secondsPerEpoch).mean, 1), 'STAR s/epoch': fixed(over(star.secondsPerEpoch).mean, 1), 'AdaptDHM / STAR per epoch': formatMeanStd(over(perEpoch), 2), 'AdaptDHM / STAR to early stop': formatMeanStd(over(total), 2) });
     }
-    memory.push({ setting: setting.title, rows: sc[0].rows, 'data prep s': f(over(sc.map((c) => c.dataSeconds ?? Number.NaN)).mean, 1), 'RSS after data MiB': f(over(sc.map((c) => c.rssAfterDataMb ?? Number.NaN)).mean, 0), 'peak RSS MiB': f(over(sc.map((c) => c.peakRssMb ?? Number.NaN)).mean, 0) });
+    memory.push({ setting: setting.title, rows: sc[0].rows, 'data prep s': fixed(over(sc.map((c) => c.dataSeconds ?? Number.NaN)).mean, 1), 'RSS after data MiB': fixed(over(sc.map((c) => c.rssAfterDataMb ?? Number.NaN)).mean, 0), 'peak RSS MiB': fixed(over(sc.map((c) => c.peakRssMb ?? Number.NaN)).mean, 0) });
     settingsOut.push({ setting: setting.id, rows: sc[0].rows, seeds: sc.map((c) => c.seed), variants, oracleAuc, verdict });
   }
   const effectRows = verdicts.flatMap((v) => v.checks.map((c) => ({
@@ -108,11 +101,11 @@ export function summarizeBench(dir: string, options: BenchOptions): { results: u
     t: c.effect && Number.isFinite(c.effect.t) ? c.effect.t.toFixed(2) : '—',
     n: c.effect?.n ?? '—',
   })));
-  md.splice(1, 0, `\n### Pre-registered expectations (ctr.md §4.2)\n\n${table(verdicts.map((v) => ({ setting: SETTINGS.find((s) => s.id === v.setting)!.title, expected: v.expected, held: v.held === 'held' ? 'yes' : v.held === 'partly' ? 'partly' : v.held === 'not run' ? 'not run' : 'no', 'sub-checks held': `${v.checks.filter((c) => c.held).length}/${v.checks.filter((c) => c.held !== null).length}${v.checks.some((c) => c.held === null) ? ` (+${v.checks.filter((c) => c.held === null).length} not run)` : ''}` })))}\n\nEvery sub-check with the paired per-seed effect it was decided on (a "> b" claim holds when the mean difference is positive and its 95 % t-interval excludes 0; the null setting lists its largest win):\n\n${table(effectRows)}`);
+  md.splice(1, 0, `\n### Pre-registered expectations (ctr.md §4.2)\n\n${markdownTable(verdicts.map((v) => ({ setting: SETTINGS.find((s) => s.id === v.setting)!.title, expected: v.expected, held: v.held === 'held' ? 'yes' : v.held === 'partly' ? 'partly' : v.held === 'not run' ? 'not run' : 'no', 'sub-checks held': `${v.checks.filter((c) => c.held).length}/${v.checks.filter((c) => c.held !== null).length}${v.checks.some((c) => c.held === null) ? ` (+${v.checks.filter((c) => c.held === null).length} not run)` : ''}` })))}\n\nEvery sub-check with the paired per-seed effect it was decided on (a "> b" claim holds when the mean difference is positive and its 95 % t-interval excludes 0; the null setting lists its largest win):\n\n${markdownTable(effectRows)}`);
   const sweep = sizeSweep(dir, options);
-  if (sweep.length) md.push(`\n### Size sweep\n\nThe same settings, models and training protocol at every row count cached for these options (each row count its own datasets; the 30,000-row cells are the published table's). Columns are variant ids (mmoe = domain gates in the domain setting, input gates in the cluster setting); shared-bottom shows its AUC, the others Δ = paired AUC difference vs Shared-Bottom over the seeds that have both, 95 % t-interval.\n\n${table(sweep)}`);
-  if (ratios.length) md.push(`\n### AdaptDHM / STAR training time at this size\n\nRatios per seed within one cell (same process and data, models run back to back), mean ± std over seeds; "to early stop" multiplies by the epochs each model trained. AdaptDHM's claim (ctr.md §1.5): > 50 % less training time than other multi-domain models, i.e. a ratio < 0.5.\n\n${table(ratios)}`);
-  if (memory.some((m) => m['peak RSS MiB'] !== 'n/a')) md.push(`\n### Data path memory\n\nProcess RSS of a cell after generating + encoding its splits and at its peak (after training), mean over seeds.\n\n${table(memory)}`);
+  if (sweep.length) md.push(`\n### Size sweep\n\nThe same settings, models and training protocol at every row count cached for these options (each row count its own datasets; the 30,000-row cells are the published table's). Columns are variant ids (mmoe = domain gates in the domain setting, input gates in the cluster setting); shared-bottom shows its AUC, the others Δ = paired AUC difference vs Shared-Bottom over the seeds that have both, 95 % t-interval.\n\n${markdownTable(sweep)}`);
+  if (ratios.length) md.push(`\n### AdaptDHM / STAR training time at this size\n\nRatios per seed within one cell (same process and data, models run back to back), mean ± std over seeds; "to early stop" multiplies by the epochs each model trained. AdaptDHM's claim (ctr.md §1.5): > 50 % less training time than other multi-domain models, i.e. a ratio < 0.5.\n\n${markdownTable(ratios)}`);
+  if (memory.some((m) => m['peak RSS MiB'] !== 'n/a')) md.push(`\n### Data path memory\n\nProcess RSS of a cell after generating + encoding its splits and at its peak (after training), mean over seeds.\n\n${markdownTable(memory)}`);
   const timingPath = join(dir, 'timing.json');
   const timing = existsSync(timingPath) ? (JSON.parse(readFileSync(timingPath, 'utf8')) as { rows: TimingRow[] }).rows : [];
   if (timing.length) {
@@ -121,12 +114,12 @@ export function summarizeBench(dir: string, options: BenchOptions): { results: u
       const y = timing.find((r) => r.domains === d && r.model === b);
       return x && y ? x.secondsPerEpoch / y.secondsPerEpoch : Number.NaN;
     };
-    md.push(`\n### Training time (ctr.md §3.5)\n\nOne epoch, median of interleaved repeats, same data, embedding dim 8, hidden [64, 32], batch ${sizes.train.batchSize}. AdaptDHM's claim: > 50 % less training time than other multi-domain models.\n\n${table(timing.map((r) => ({ D: r.domains, model: r.model, 's/epoch': f(r.secondsPerEpoch, 2), 'samples/s': Math.round(r.samplesPerSecond), 'dense params': r.params })))}\n\n${[8, 32].map((d) => `- D = ${d}: AdaptDHM sparse / STAR = ${f(ratio(d, 'AdaptDHM K=4 sparse', 'STAR'), 2)}, / per-domain towers = ${f(ratio(d, 'AdaptDHM K=4 sparse', 'Per-domain towers'), 2)}, sparse / dense-masked = ${f(ratio(d, 'AdaptDHM K=4 sparse', 'AdaptDHM K=4 dense-masked'), 2)}`).join('\n')}`);
+    md.push(`\n### Training time (ctr.md §3.5)\n\nOne epoch, median of interleaved repeats, same data, embedding dim 8, hidden [64, 32], batch ${sizes.train.batchSize}. AdaptDHM's claim: > 50 % less training time than other multi-domain models.\n\n${markdownTable(timing.map((r) => ({ D: r.domains, model: r.model, 's/epoch': fixed(r.secondsPerEpoch, 2), 'samples/s': Math.round(r.samplesPerSecond), 'dense params': r.params })))}\n\n${[8, 32].map((d) => `- D = ${d}: AdaptDHM sparse / STAR = ${fixed(ratio(d, 'AdaptDHM K=4 sparse', 'STAR'), 2)}, / per-domain towers = ${fixed(ratio(d, 'AdaptDHM K=4 sparse', 'Per-domain towers'), 2)}, sparse / dense-masked = ${fixed(ratio(d, 'AdaptDHM K=4 sparse', 'AdaptDHM K=4 dense-masked'), 2)}`).join('\n')}`);
   }
   const latencyPath = join(dir, 'latency.json');
   const latency = existsSync(latencyPath) ? (JSON.parse(readFileSync(latencyPath, 'utf8')) as { rows: LatencyRow[] }).rows : [];
   if (latency.length) {
-    md.push(`\n### Serving latency\n\nIn-process predict path: strict feature transform of raw rows + forward + read-back, after warm-up.\n\n${table(latency.map((r) => ({ model: r.model, batch: r.batch, 'p50 ms': f(r.p50Ms, 2), 'p99 ms': f(r.p99Ms, 2), iterations: r.iterations })))}`);
+    md.push(`\n### Serving latency\n\nIn-process predict path: strict feature transform of raw rows + forward + read-back, after warm-up.\n\n${markdownTable(latency.map((r) => ({ model: r.model, batch: r.batch, 'p50 ms': fixed(r.p50Ms, 2), 'p99 ms': fixed(r.p99Ms, 2), iterations: r.iterations })))}`);
   }
   return { results: { options, sizes, verdicts, settings: settingsOut, ratios, memory, timing, latency }, markdown: md.join('\n') };
 }
@@ -152,7 +145,7 @@ function sizeSweep(dir: string, options: BenchOptions): Record<string, string | 
         const both = sc.filter((c) => c.variants.some((x) => x.id === v.id) && c.variants.some((x) => x.id === sb.id));
         const auc = (c: CellResult, id: string) => c.variants.find((x) => x.id === id)!.tasks[0].auc;
         if (both.length === 0) continue;
-        if (v === sb) row[v.id] = `${f(over(both.map((c) => auc(c, sb.id))).mean)} (n = ${both.length})`;
+        if (v === sb) row[v.id] = `${fixed(over(both.map((c) => auc(c, sb.id))).mean)} (n = ${both.length})`;
         else row[v.id] = ci(paired(both.map((c) => auc(c, v.id)), both.map((c) => auc(c, sb.id))));
       }
       out.push(row);

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { disposeRoutingStats, readRoutingStats } from '@moe/core';
+import { UncertaintyCalibratedRouter, disposeRoutingStats, readRoutingStats } from '@moe/core';
 import { createRasterImage, type RasterImage } from '@moe/vision';
 import type { DeweatherNet } from '../model/deweather-net.js';
-import { UncertaintyCalibratedRouter } from '../model/uncertainty-calibrated-router.js';
 import { toBatchTensor } from '../data/weather-pairs.js';
 
 /** What the network did with one batch in evaluation mode. */

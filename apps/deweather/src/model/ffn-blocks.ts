@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  DenseFfn, FfnExperts, FilmExperts, Module, MoeLayer, TopKRouter, UncertaintyRouter, deriveSeed, disposeRoutingStats,
+  DenseFfn, FfnExperts, FilmExperts, Module, MoeLayer, TopKRouter, UncertaintyCalibratedRouter, UncertaintyRouter, deriveSeed, disposeRoutingStats,
   type ModuleConfig, type Router, type RoutingStats,
 } from '@moe/core';
-import { UncertaintyCalibratedRouter } from './uncertainty-calibrated-router.js';
 
 /**
  * The FFN variants of the restoration network (vision.md §2.1, §6 item 4):

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, HttpError } from '@moe/service';
-import { decodeUploadedImage, encodePng } from '@moe/vision';
+import { decodeUploadedImage } from '@moe/image-upload';
+import { encodePng } from '@moe/vision';
 import { restoreImage } from '../eval/restore-image.js';
 import type { DeweatherContext } from './deweather-context.js';
 

@@ -1,5 +1,5 @@
+import { bceGradient, MlpRouter, type MlpRouterState, type RouterActivations } from '@moe/core/online';
 import { argmax, HoeffdingTree, treeFromState, treeState, type HoeffdingTreeOptions, type Schema, type TreeState } from '@moe/stream';
-import { bceGradient, MlpRouter, type MlpRouterState, type RouterActivations } from './mlp-router.js';
 import type { LearnerStats, StreamLearner } from './stream-learner.js';
 
 /** The experts of DriftMoE: CapyMOA HoeffdingTree(grace_period=50, confidence=1e-7), pre-pruning off. */

@@ -1,6 +1,6 @@
+import { bceGradient, MlpRouter, type MlpRouterState, type RouterActivations } from '@moe/core/online';
 import { HoeffdingTree, treeFromState, treeState, type Schema, type TreeState } from '@moe/stream';
 import { DRIFTMOE_EXPERT_TREE, topIndices } from './drift-moe-data.js';
-import { bceGradient, MlpRouter, type MlpRouterState, type RouterActivations } from './mlp-router.js';
 import type { LearnerStats, StreamLearner } from './stream-learner.js';
 
 export interface DriftMoeTaskOptions {

@@ -4,46 +4,11 @@ import { paperStream } from '../data/paper-streams.js';
 import { DriftMoeData, topIndices } from './drift-moe-data.js';
 import { DriftMoePlus } from './drift-moe-plus.js';
 import { DriftMoeTask } from './drift-moe-task.js';
-import { bceGradient, MlpRouter } from './mlp-router.js';
 
 function weightSeen(n: TreeNode | null): number {
   if (!n) return 0;
   return n.kind === 'leaf' ? sumOf(n.dist) : n.children.reduce((s, c) => s + weightSeen(c), 0);
 }
-
-describe('MlpRouter', () => {
-  it('back-propagates the BCE gradient of every parameter (finite differences)', () => {
-    const r = new MlpRouter({ inputs: 3, outputs: 4, hidden1: 6, hidden2: 5, seed: 7, dropout: 0 });
-    const x = [0.3, -1.2, 2];
-    const target = [1, 0, 0, 1];
-    const loss = () => {
-      const z = r.forward(x, r.newActivations());
-      let l = 0;
-      for (let j = 0; j < z.length; j++) l += (Math.max(z[j], 0) - z[j] * target[j] + Math.log1p(Math.exp(-Math.abs(z[j])))) / z.length;
-      return l;
-    };
-    const act = r.newActivations();
-    r.forward(x, act);
-    const g = new Float64Array(4);
-    bceGradient(act.logits, target, 4, g);
-    r.zeroGrad();
-    r.accumulate(act, g);
-    const eps = 1e-6;
-    for (let i = 0; i < r.params.length; i++) {
-      const keep = r.params[i];
-      r.params[i] = keep + eps;
-      const up = loss();
-      r.params[i] = keep - eps;
-      const down = loss();
-      r.params[i] = keep;
-      expect(r.grads[i]).toBeCloseTo((up - down) / (2 * eps), 7);
-    }
-  });
-
-  it('rejects bad sizes naming the field', () => {
-    expect(() => new MlpRouter({ inputs: 0, outputs: 2 })).toThrow(/MlpRouter.inputs: expected a positive integer, got 0/);
-  });
-});
 
 describe('DriftMoE-Data', () => {
   it('steps the router once per 256 instances and trains exactly the top-3 experts', () => {

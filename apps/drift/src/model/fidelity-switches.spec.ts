@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { runCvPrequential } from '../bench/cv-prequential.js';
 import { DriftMoeData } from './drift-moe-data.js';
 import { restoreLearner, type LearnerState } from './methods.js';
-import { MlpRouter } from './mlp-router.js';
 import type { StreamLearner } from './stream-learner.js';
 
 const sea = (n: number, seed = 3) => {
@@ -55,10 +54,6 @@ describe('MoE-Data fidelity switches (drift-gap bench)', () => {
       a.learn(x, y);
       b.learn(x, y);
     }
-  });
-
-  it('MlpRouter float32 init rounds the Xavier draws', () => {
-    expect(isFloat32(new MlpRouter({ inputs: 3, outputs: 2, float32: true }).params)).toBe(true);
   });
 });
 

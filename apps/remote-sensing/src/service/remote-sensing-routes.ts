@@ -1,4 +1,5 @@
-import { encodePng, writeGeoTiff, decodeUploadedImage, readUploadedGeoTiff, geoRasterToImage, IMAGE_CONTENT_TYPES } from '@moe/vision';
+import { decodeUploadedImage, readUploadedGeoTiff, IMAGE_CONTENT_TYPES } from '@moe/image-upload';
+import { encodePng, writeGeoTiff, geoRasterToImage } from '@moe/vision';
 import { HttpError, defineRoute, type RouteDefinition } from '@moe/service';
 import { z } from 'zod';
 import { SCENE_CLASS_NAMES } from '../data/scene-classes.js';

@@ -15,3 +15,5 @@ export type { TaskTowersConfig } from './task-towers.js';
 export type { ExpertGateOptions, MultiTaskApplyOptions } from './expert-options.js';
 export { disposeMultiTaskForward } from './multitask-forward.js';
 export type { MultiTaskForward } from './multitask-forward.js';
+export { GatedExpertHeads, EXPERT_HEAD_MIXES, GATED_EXPERT_HEADS_FIELDS, disposeGatedExpertHeads, gatedExpertHeadsParamCount, topContributingExpert } from './gated-expert-heads.js';
+export type { ExpertHeadMix, GatedExpertHeadsConfig, GatedExpertHeadsOutput } from './gated-expert-heads.js';

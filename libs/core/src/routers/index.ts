@@ -28,6 +28,8 @@ export { RecurrentRouter } from './recurrent-router.js';
 export type { RecurrentRouterConfig } from './recurrent-router.js';
 export { UncertaintyRouter } from './uncertainty-router.js';
 export type { UncertaintyRouterConfig } from './uncertainty-router.js';
+export { UncertaintyCalibratedRouter } from './uncertainty-calibrated-router.js';
+export type { UncertaintyCalibratedRouterConfig, RoutingUncertainty } from './uncertainty-calibrated-router.js';
 export { BiasBalancedRouter } from './bias-balanced-router.js';
 export type { BiasBalancedRouterConfig, GateScore } from './bias-balanced-router.js';
 export { MultiGateRouter } from './multi-gate-router.js';

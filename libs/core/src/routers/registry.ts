@@ -11,6 +11,7 @@ import { NullExpertRouter, type NullExpertRouterConfig } from './null-expert-rou
 import { DenseToSparseRouter, type DenseToSparseRouterConfig } from './dense-to-sparse-router.js';
 import { RecurrentRouter, type RecurrentRouterConfig } from './recurrent-router.js';
 import { UncertaintyRouter, type UncertaintyRouterConfig } from './uncertainty-router.js';
+import { UncertaintyCalibratedRouter, type UncertaintyCalibratedRouterConfig } from './uncertainty-calibrated-router.js';
 import { BiasBalancedRouter, type BiasBalancedRouterConfig } from './bias-balanced-router.js';
 import { MultiGateRouter, type MultiGateRouterConfig } from './multi-gate-router.js';
 import { ClusterRouter, type ClusterRouterConfig } from './cluster-router.js';
@@ -29,6 +30,7 @@ const builtins = new Map<string, RouterFactory>([
   ['DenseToSparseRouter', (c) => new DenseToSparseRouter(c as unknown as DenseToSparseRouterConfig)],
   ['RecurrentRouter', (c) => new RecurrentRouter(c as unknown as RecurrentRouterConfig)],
   ['UncertaintyRouter', (c) => new UncertaintyRouter(c as unknown as UncertaintyRouterConfig)],
+  ['UncertaintyCalibratedRouter', (c) => new UncertaintyCalibratedRouter(c as unknown as UncertaintyCalibratedRouterConfig)],
   ['BiasBalancedRouter', (c) => new BiasBalancedRouter(c as unknown as BiasBalancedRouterConfig)],
   ['MultiGateRouter', (c) => new MultiGateRouter(c as unknown as MultiGateRouterConfig)],
   ['ClusterRouter', (c) => new ClusterRouter(c as unknown as ClusterRouterConfig)],

@@ -10,6 +10,7 @@ import { NullExpertRouter } from './null-expert-router.js';
 import { DenseToSparseRouter } from './dense-to-sparse-router.js';
 import { RecurrentRouter } from './recurrent-router.js';
 import { UncertaintyRouter } from './uncertainty-router.js';
+import { UncertaintyCalibratedRouter } from './uncertainty-calibrated-router.js';
 import { BiasBalancedRouter } from './bias-balanced-router.js';
 import { MultiGateRouter } from './multi-gate-router.js';
 import { ClusterRouter } from './cluster-router.js';
@@ -174,6 +175,19 @@ ROUTER_CASES.push(
     numExperts: E,
     tokens: 5,
     badConfig: [['samples', 1, /samples must be an integer ≥ 2; got 1/]],
+  },
+  {
+    name: 'UncertaintyCalibratedRouter',
+    // The fixed route seed fixes the dropout masks, so finite differences probe one smooth function.
+    make: () => new UncertaintyCalibratedRouter({ inputDim: d, numExperts: E, k: 2, samples: 4, dropout: 0.2, seed: 15, ...spread }),
+    inputDim: d,
+    numExperts: E,
+    tokens: 6,
+    badConfig: [
+      ['dropout', 0, /dropout must be a finite number in \(0, 1\) \(without dropout the samples are identical\); got 0/],
+      ['kappa', -1, /kappa must be a finite number in \[0, ∞\); got -1/],
+      ['k', 5, /k must be an integer in \[1, 4\]; got 5/],
+    ],
   },
   {
     name: 'BiasBalancedRouter',

@@ -11,11 +11,11 @@
 // from the defaults publish to the BENCHMARKS.md section `ctr-power`, leaving the published table alone.
 // --no-run summarises the cached cells only (e.g. a run stopped at a deadline: each comparison uses the seeds
 // both of its models finished).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runJsonChild } from '../child-json.js';
+import { runJsonChild, runLoggedChild } from '../child-json.js';
 import { repoRoot, type BenchSuite } from '../report.js';
+import { argValue } from '../suite-args.js';
 
 const CELL_MAIN = join(repoRoot, 'apps', 'ctr', 'src', 'bench', 'cell-main.ts');
 const RESULTS = join(repoRoot, 'bench', 'results');
@@ -29,27 +29,10 @@ interface Plan {
   jobs: { setting: string; seed: number; variants: string[] }[];
 }
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function runChild(args: string[], log: (m: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@moe/source', '--import', 'tsx', CELL_MAIN, ...args], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'pipe'] });
-    let tail = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      tail = (tail + text).slice(-4000);
-      for (const line of text.split('\n')) if (line.startsWith('[ctr]')) log(line.slice(6));
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`cell ${args.join(' ')} exited with ${code}:\n${tail}`))));
-  });
-}
+const runChild = (args: string[], log: (m: string) => void) => runLoggedChild(CELL_MAIN, args, { prefix: '[ctr]' }, log);
 
 const suite: BenchSuite = async ({ args, quick, log }) => {
-  const parallel = Math.max(1, Number(option(args, '--parallel') ?? 2));
+  const parallel = Math.max(1, Number(argValue(args, 'parallel') ?? 2));
   // Suite-level flags stay here; the rest (and --quick) is the cells' business, validated by the plan child.
   const forPlan = args.filter((a, i) => a !== '--parallel' && args[i - 1] !== '--parallel' && !['--fresh', '--no-timing', '--no-latency', '--no-run', '--quick'].includes(a));
   if (quick) forPlan.push('--quick');
