@@ -1,7 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { FrequencyAdapterMixture, deriveSeed, disposeRoutingStats, type ModuleConfig } from '@moe/core';
-import type { BlockHooks } from '@moe/vision';
-import { MethodAdapters } from './method-adapters.js';
+import { deriveSeed, type ModuleConfig } from '@moe/core';
+import { MixtureMethod } from './mixture-method.js';
 
 /** Configuration of {@link EarthAdapter}. */
 export interface EarthAdapterConfig {
@@ -20,39 +18,16 @@ export interface EarthAdapterConfig {
  * channel, a per-token softmax router over 3 adapters and a learnable α_l (init 0.1). All layers are
  * "fft layers" here (the paper picks a per-benchmark subset, which is per-target tuning; §1.2).
  */
-export class EarthAdapter extends MethodAdapters {
+export class EarthAdapter extends MixtureMethod {
   readonly kind = 'EarthAdapter';
   readonly method = 'earth-adapter' as const;
-  readonly layers: FrequencyAdapterMixture[];
   private readonly settings: Required<EarthAdapterConfig>;
 
   constructor(config: EarthAdapterConfig) {
     super();
     this.settings = { seed: 0, ...config };
-    this.layers = [];
-    for (let l = 0; l < config.depth; l++) {
-      this.layers.push(this.addChild(`layer${l}`, new FrequencyAdapterMixture({ channels: config.channels, adapterDim: config.adapterDim, cutoff: config.cutoff, alpha: 0.1, seed: deriveSeed(this.settings.seed, `layer${l}`) })));
-    }
-  }
-
-  hooks(): BlockHooks {
-    return {
-      afterBlock: (l, grid) => {
-        const f = this.layers[l].apply(grid);
-        tf.dispose([f.aux.total, ...Object.values(f.aux.parts)]);
-        disposeRoutingStats(f.stats);
-        return f.output as tf.Tensor4D;
-      },
-    };
-  }
-
-  override routerWeights(layer: number, grid: tf.Tensor4D): tf.Tensor4D {
-    const mixture = this.layers[layer];
-    return tf.tidy(() => {
-      const routing = mixture.router.route(tf.reshape(grid, [-1, grid.shape[3]]) as tf.Tensor2D, { training: false });
-      const [B, H, W] = grid.shape;
-      return tf.reshape(routing.weights, [B, H, W, 3]) as tf.Tensor4D;
-    });
+    const { channels, adapterDim, cutoff, seed } = this.settings;
+    this.addLayers(config.depth, (l) => ({ channels, adapterDim, cutoff, alpha: 0.1, seed: deriveSeed(seed, `layer${l}`) }));
   }
 
   getConfig(): ModuleConfig {

@@ -2,8 +2,6 @@ export * from './method-kind.js';
 export { MethodAdapters } from './method-adapters.js';
 export { EarthAdapter } from './earth-adapter.js';
 export type { EarthAdapterConfig } from './earth-adapter.js';
-export { AdapterMixture } from './adapter-mixture.js';
-export type { AdapterMixtureConfig } from './adapter-mixture.js';
 export { MixtureAblation } from './mixture-ablation.js';
 export { ReinTokens } from './rein-tokens.js';
 export type { ReinTokensConfig } from './rein-tokens.js';

@@ -1,8 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { deriveSeed, type ModuleConfig } from '@moe/core';
-import type { BlockHooks } from '@moe/vision';
-import { AdapterMixture } from './adapter-mixture.js';
-import { MethodAdapters } from './method-adapters.js';
+import { MixtureMethod } from './mixture-method.js';
 
 /** Configuration of {@link MixtureAblation}. */
 export interface MixtureAblationConfig {
@@ -14,34 +11,24 @@ export interface MixtureAblationConfig {
   seed?: number;
 }
 
-/** An {@link AdapterMixture} ablation after every block (same placement, d and α init as Earth-Adapter). */
-export class MixtureAblation extends MethodAdapters {
+/**
+ * The paper's controls of Earth-Adapter (vision.md §1.6, §6.4), each one switch of core's
+ * FrequencyAdapterMixture after every block (same placement, d, α init, child names and seeds):
+ * 'spatial-mixture' = `bands: 'spatial'` (3 spatial adapters, same d), 'frequency-no-router' =
+ * `routed: false` (fixed weights 1/3).
+ */
+export class MixtureAblation extends MixtureMethod {
   readonly kind = 'MixtureAblation';
   readonly method: 'spatial-mixture' | 'frequency-no-router';
-  readonly layers: AdapterMixture[];
   private readonly settings: Required<MixtureAblationConfig>;
 
   constructor(config: MixtureAblationConfig) {
     super();
     this.settings = { seed: 0, ...config };
     this.method = config.method;
-    const bands = config.method === 'spatial-mixture' ? 'spatial' : 'frequency';
-    const routed = config.method === 'spatial-mixture';
-    this.layers = [];
-    for (let l = 0; l < config.depth; l++) {
-      this.layers.push(this.addChild(`layer${l}`, new AdapterMixture({ channels: config.channels, adapterDim: config.adapterDim, cutoff: config.cutoff, bands, routed, seed: deriveSeed(this.settings.seed, `layer${l}`) })));
-    }
-  }
-
-  hooks(): BlockHooks {
-    return { afterBlock: (l, grid) => this.layers[l].apply(grid) };
-  }
-
-  override routerWeights(layer: number, grid: tf.Tensor4D): tf.Tensor4D | undefined {
-    const mixture = this.layers[layer];
-    if (!mixture.router) return undefined;
-    const [B, H, W] = grid.shape;
-    return tf.tidy(() => tf.reshape(mixture.weights(tf.reshape(grid, [-1, grid.shape[3]]) as tf.Tensor2D), [B, H, W, 3]) as tf.Tensor4D);
+    const { channels, adapterDim, cutoff, seed } = this.settings;
+    const switches = config.method === 'spatial-mixture' ? { bands: 'spatial' as const } : { routed: false };
+    this.addLayers(config.depth, (l) => ({ channels, adapterDim, cutoff, alpha: 0.1, ...switches, seed: deriveSeed(seed, `layer${l}`) }));
   }
 
   getConfig(): ModuleConfig {
