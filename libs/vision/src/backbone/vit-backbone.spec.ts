@@ -92,7 +92,9 @@ describeEachBackend('VitBackbone and SegmentationHead', () => {
       return v;
     });
     const weights = tf.randomUniform([1, 16, 16, 3], 0.5, 1.5, 'float32', 8);
-    await checkVariableGradients(() => tf.sum(tf.mul(head.apply(bb.apply(x)), weights)) as tf.Scalar, [...picked, ...head.trainableVariables()], { maxCoordinates: 4, atol: 5e-3, rtol: 5e-2 });
+    // Floor 1e-2: the loss sums 768 float32 outputs, so central differences carry ~3e-4 of rounding noise (seen as
+    // a 5.3 % miss on a 0.005 component with the native GEMM); a zeroed or halved component still fails by ≥ 25 %.
+    await checkVariableGradients(() => tf.sum(tf.mul(head.apply(bb.apply(x)), weights)) as tf.Scalar, [...picked, ...head.trainableVariables()], { maxCoordinates: 4, atol: 1e-2, rtol: 5e-2 });
     // The hooks are inside the tape: an adapter variable after block 0 gets its true gradient.
     const shift = tf.variable(tf.zeros([8]));
     randomizeVariables([shift], 4, 0.3);
