@@ -1,4 +1,5 @@
 import { HttpError, type UploadedBody } from '@moe/service';
+import { checkInt, checkKnownKeys } from '@moe/vision/args';
 import { decodeImage, ImageDecodeError, readGeoTiff, type DecodeImageOptions, type GeoTiff, type RasterImage } from '@moe/vision';
 
 /** Content types an image route accepts (pair with `upload: { contentTypes: IMAGE_CONTENT_TYPES, maxBytes }`). */
@@ -23,25 +24,11 @@ export interface UploadedImageOptions extends DecodeImageOptions {
   readonly maxPixels: number;
 }
 
-const KNOWN_OPTIONS: readonly string[] = ['maxPixels', 'channels'];
-
-/** A value as the argument errors of @moe/vision show it (numbers and the like as they are, strings quoted). */
-function shown(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? `array(${value.length})` : `object with keys [${Object.keys(value).slice(0, 8).join(', ')}]`;
-  return typeof value === 'function' || typeof value === 'symbol' ? typeof value : String(value);
-}
-
-/** The caller's mistakes (a programming error, not the client's): TypeErrors naming the function and argument. */
-function checkUploadArgs(fn: string, bytes: unknown, options: UploadedImageOptions | undefined): void {
+/** The caller's mistakes (a programming error, not the client's), reported as @moe/vision reports its own. */
+function checkUploadArgs(fn: string, bytes: unknown, options: UploadedImageOptions): void {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${fn}(): bytes must be the upload's Uint8Array (ctx.upload.bytes); got ${typeof bytes}`);
-  if (options !== undefined) {
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${fn}(): options must be an options object; got ${shown(options)}`);
-    const unknown = Object.keys(options).filter((k) => !KNOWN_OPTIONS.includes(k));
-    if (unknown.length) throw new TypeError(`${fn}(): options has unknown option(s) ${unknown.map((k) => `'${k}'`).join(', ')}; known: ${KNOWN_OPTIONS.join(', ')}`);
-  }
-  const maxPixels = options?.maxPixels;
-  if (typeof maxPixels !== 'number' || !Number.isInteger(maxPixels) || maxPixels < 1) throw new TypeError(`${fn}(): options.maxPixels must be an integer ≥ 1; got ${shown(maxPixels)}`);
+  checkKnownKeys(fn, 'options', options, ['maxPixels', 'channels']);
+  checkInt(fn, 'options.maxPixels', options?.maxPixels, 1);
 }
 
 /**
