@@ -7,8 +7,13 @@ import { repoRoot } from './report.js';
  * on stdout. Rejects with the tail of stderr when the child fails.
  */
 export function runJsonChild<T>(script: string, args: readonly string[], what: string): Promise<T> {
+  return runJsonCommand<T>(process.execPath, ['--conditions=@moe/source', '--import', 'tsx', script, ...args], what);
+}
+
+/** Runs any command (e.g. a script in another language) from this checkout's root and parses the JSON it prints. */
+export function runJsonCommand<T>(command: string, args: readonly string[], what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--conditions=@moe/source', '--import', 'tsx', script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -6,24 +6,33 @@
 // bench/results/drift-gap-cells/.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runJsonChild } from '../child-json.js';
+import { runJsonChild, runJsonCommand } from '../child-json.js';
 import { markdownTable, repoRoot, type BenchSuite } from '../report.js';
 import { argValue, parseSeedList } from '../suite-args.js';
 import { mean, meanStd, pairedDifference } from '../seed-stats.js';
 
 const CELL = join(repoRoot, 'apps', 'drift', 'src', 'bench', 'gap-cell-main.ts');
 const CELLS = join(repoRoot, 'bench', 'results', 'drift-gap-cells');
+const DRIFT_CELLS = join(repoRoot, 'bench', 'results', 'drift-cells');
 const ELEC = join(repoRoot, '..', 'shared', 'data', 'elecNormNew.arff');
+const AUTHORS_CELL = join(repoRoot, 'tools', 'drift-reference', 'run-cell.sh');
+/** Streams the MOA reference harness serves (tools/drift-reference). */
+const AUTHORS_STREAMS = ['elec', 'rbf_m', 'rbf_f'];
 const PUBLISHED: Record<string, number> = { elec: 83.76, rbf_m: 79.89, rbf_f: 61.9, sea_a: 89.09, sea_g: 88.74, led_a: 73.77, led_g: 73.11 };
 
 /** Each candidate: what in the authors' code it reproduces, and the switches that do it. */
-const CANDIDATES: Record<string, { what: string; variant: Record<string, boolean | number> }> = {
+const CANDIDATES: Record<string, { what: string; variant: Record<string, boolean | number>; authorsCode?: true }> = {
   port: { what: 'the port as it stands (float64 router, float64 votes, dropout off while routing, plain prequential)', variant: {} },
   'float32-router': { what: 'router parameters, Adam moments and activations held at float32 (torch float32 tensors)', variant: { float32Router: true } },
   'float32-votes': { what: 'expert votes rounded to float32 before argmax and the correctness mask (`torch.tensor(votes, dtype=float32)`)', variant: { float32Votes: true } },
   'float32-both': { what: 'float32 router and float32 votes together (all of torch\'s precision)', variant: { float32Router: true, float32Votes: true } },
   'router-dropout': { what: 'router dropout 0.2 active while routing and learning (the authors\' cv path never calls router.eval())', variant: { routerDropout: true } },
   'cv-prequential-10': { what: 'the config\'s cross-validated prequential mode: 10 copies (seed + i), each instance tested on one random copy, learnt by the 9 others; dropout active as in that code path', variant: { cvFolds: 10, routerDropout: true } },
+  'authors-code': {
+    what: "not the port: the authors' `driftmoe/` (a3d8a46) `train_joint_data` itself, unmodified, in PyTorch, with real MOA HoeffdingTrees and MOA's own RBF generator compiled from Waikato/moa source behind a CapyMOA stand-in (tools/drift-reference; needs DRIFTMOE_SRC, MOA_SRC, a JDK and python3-torch). A seed pairs the same stream, not the same router init (torch's generator)",
+    variant: {},
+    authorsCode: true,
+  },
 };
 
 interface GapCell {
@@ -51,14 +60,22 @@ const suite: BenchSuite = async ({ args, quick, log }) => {
 
   // --report-only: summarise the cached cells without running any (e.g. to merge streams run separately).
   const reportOnly = args.includes('--report-only');
+  // The authors' code runs only where its checkout, MOA's source, a JDK and torch are at hand (see
+  // tools/drift-reference/README.md); elsewhere its cached cells are reported and nothing is run for it.
+  const authorsReady = Boolean(process.env.DRIFTMOE_SRC && process.env.MOA_SRC);
+  if (!reportOnly && candidates.includes('authors-code') && !authorsReady) log('authors-code: DRIFTMOE_SRC and MOA_SRC are not set, so only its cached cells are reported');
+  const runnable = (stream: string, c: string) => !CANDIDATES[c].authorsCode || (authorsReady && AUTHORS_STREAMS.includes(stream));
   const todo: [string, string, number][] = [];
-  if (!reportOnly) for (const seed of seeds) for (const stream of streams) for (const c of candidates) if (!existsSync(cellPath(stream, c, seed, n))) todo.push([stream, c, seed]);
+  if (!reportOnly) for (const seed of seeds) for (const stream of streams) for (const c of candidates) if (runnable(stream, c) && !existsSync(cellPath(stream, c, seed, n))) todo.push([stream, c, seed]);
   log(`${streams.length * candidates.length * seeds.length} cells, ${todo.length} to run`);
   mkdirSync(CELLS, { recursive: true });
   const worker = async () => {
     for (let next = todo.shift(); next; next = todo.shift()) {
       const [stream, c, seed] = next;
-      const r = await runJsonChild<Omit<GapCell, 'candidate' | 'n'>>(CELL, [stream, String(seed), String(n), ELEC, JSON.stringify(CANDIDATES[c].variant)], `gap cell ${stream}/${c}/${seed}`);
+      const what = `gap cell ${stream}/${c}/${seed}`;
+      const r = CANDIDATES[c].authorsCode
+        ? await runJsonCommand<Omit<GapCell, 'candidate' | 'n'>>('bash', [AUTHORS_CELL, stream, String(seed), String(n)], what)
+        : await runJsonChild<Omit<GapCell, 'candidate' | 'n'>>(CELL, [stream, String(seed), String(n), ELEC, JSON.stringify(CANDIDATES[c].variant)], what);
       const cell: GapCell = { ...r, candidate: c, n: stream === 'elec' ? r.instances : n };
       const path = cellPath(stream, c, seed, n);
       writeFileSync(`${path}.tmp`, JSON.stringify(cell) + '\n');
@@ -79,6 +96,15 @@ const suite: BenchSuite = async ({ args, quick, log }) => {
       if (!f.startsWith(`${stream}__${c}__s`) || !f.endsWith(suffix)) continue;
       const cell = JSON.parse(readFileSync(join(CELLS, f), 'utf8')) as GapCell;
       out.set(cell.seed, cell.accuracy * 100);
+    }
+    // The port as it stands is also the drift bench's MoE-Data cell (same code and settings: the 16 seeds both
+    // suites ran agree to the last digit), so its seeds complete the port's row here.
+    if (c === 'port' && existsSync(DRIFT_CELLS)) {
+      for (const f of readdirSync(DRIFT_CELLS)) {
+        if (!f.startsWith(`${stream}__driftmoe-data__s`) || !f.endsWith(suffix)) continue;
+        const cell = JSON.parse(readFileSync(join(DRIFT_CELLS, f), 'utf8')) as { seed: number; metrics: { accuracy: number } };
+        if (!out.has(cell.seed)) out.set(cell.seed, cell.metrics.accuracy * 100);
+      }
     }
     return out;
   };
@@ -120,8 +146,30 @@ const suite: BenchSuite = async ({ args, quick, log }) => {
     '-t 0.05 -l NBAdaptive`, no pre-pruning, multiway nominal splits, cumulative test-then-train accuracy, softmax temperature',
     '0.8 (does not change rankings), uniform fallback for a `None` vote (never happens: MOA returns an empty array, padded with',
     'zeros). The torch generator itself cannot be reproduced (init and dropout here draw from java.util.Random).',
+    ...authorsCodeVerdict(results),
   ].join('\n');
   return { results: { n, seeds, streams, candidates, cells: results }, markdown: md };
 };
+
+/**
+ * What the authors' own code says about the gap, per stream where it ran: its gap to the published value and
+ * its difference from the port. A port that matches the code but not the paper puts the gap outside the port.
+ */
+function authorsCodeVerdict(cells: Record<string, unknown>[]): string[] {
+  const lines: string[] = [];
+  for (const c of cells) {
+    if (c.candidate !== 'authors-code') continue;
+    const acc = c.accuracy as number[];
+    const d = c.effect as { mean: number; low: number; high: number } | undefined;
+    if (!d) continue;
+    const includesZero = d.low <= 0 && d.high >= 0;
+    lines.push(
+      `- ${c.stream}: the authors' code scores ${meanStd(acc)} over ${acc.length} seed${acc.length > 1 ? 's' : ''}, ${(mean(acc) - (c.published as number)).toFixed(2)} points from the published ${c.published}; ` +
+        `it differs from the port by ${d.mean >= 0 ? '+' : ''}${d.mean.toFixed(2)} [${d.low.toFixed(2)}, ${d.high.toFixed(2)}]${includesZero ? ' (the interval includes 0)' : ''}.`,
+    );
+  }
+  if (lines.length === 0) return [];
+  return ['', 'The authors\' code against the published table (candidate `authors-code`):', ...lines];
+}
 
 export default suite;

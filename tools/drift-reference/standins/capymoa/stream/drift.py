@@ -1,0 +1,3 @@
+from .generator import _Unavailable
+
+DriftStream = AbruptDrift = GradualDrift = _Unavailable

@@ -1,0 +1,1 @@
+from . import Unused as KMeans  # noqa: F401

@@ -1,0 +1,1 @@
+from . import Unused as PCA  # noqa: F401

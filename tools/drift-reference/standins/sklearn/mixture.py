@@ -1,0 +1,1 @@
+from . import Unused as GaussianMixture  # noqa: F401

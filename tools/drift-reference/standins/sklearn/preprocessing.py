@@ -1,0 +1,1 @@
+from . import Unused as StandardScaler  # noqa: F401
