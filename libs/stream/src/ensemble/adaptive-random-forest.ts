@@ -150,10 +150,12 @@ export class AdaptiveRandomForest implements Classifier {
   }
 
   private trainMember(m: Member, x: Float64Array, y: number, k: number): void {
-    m.tree.learn(x, y, k);
+    // The member's tree voted on this very x just before (in predictVotes or above), and tests it again
+    // right after training: both follow-up calls reuse the descent and naive Bayes factors (same results).
+    m.tree.learnAfterPredict(x, y, k);
     if (m.background) m.background.tree.learn(x, y, 1); // MOA trains the background tree unweighted
     if (!m.drift) return;
-    m.tree.predictVotesInto(x, this.voteBuffer);
+    m.tree.predictVotesAfterLearnInto(x, this.voteBuffer);
     const wrong = argmax(this.voteBuffer) === y ? 0 : 1; // MOA tests correctness *after* training
     if (m.warning && m.warning.input(wrong)) {
       this.warningDetections++;

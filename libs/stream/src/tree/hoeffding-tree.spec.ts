@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SeaGenerator } from '../generators/sea-generator.js';
+import { JavaRandom } from '../java-random.js';
 import type { Schema } from '../schema.js';
 import { HoeffdingTree } from './hoeffding-tree.js';
+import { branchOf, naiveBayesVotes, type TreeNode } from './nodes.js';
+import { treeFromState, treeState } from './tree-state.js';
 import { normalProbability } from './normal-probability.js';
 import { NumericObserver } from './numeric-observer.js';
 import { entropy, infoGain } from './split-criterion.js';
@@ -107,5 +110,98 @@ describe('HoeffdingTree', () => {
     if (t.root?.kind !== 'leaf') throw new Error('expected a leaf');
     expect(t.root.subspace).toHaveLength(2);
     expect(t.root.observers.filter((o) => o !== null)).toHaveLength(2);
+  });
+});
+
+/** Numeric and nominal attributes (one with 4 values, mostly 0/1 so multiway splits meet unseen values), NaNs. */
+const mixed: Schema = {
+  relation: 'mixed',
+  attributes: [
+    { name: 'n1', kind: 'numeric' },
+    { name: 'c1', kind: 'nominal', values: ['a', 'b', 'c', 'd'] },
+    { name: 'n2', kind: 'numeric' },
+    { name: 'c2', kind: 'nominal', values: ['p', 'q'] },
+    { name: 'n3', kind: 'numeric' },
+  ],
+  classAttribute: { name: 'class', kind: 'nominal', values: ['x', 'y', 'z'] },
+};
+
+function mixedStream(seed: number): () => { x: Float64Array; y: number } {
+  const r = new JavaRandom(seed);
+  let i = 0;
+  return () => {
+    i++;
+    const c1 = i > 1500 && r.nextDouble() < 0.2 ? 2 + r.nextInt(2) : r.nextInt(2);
+    const x = Float64Array.of(r.nextGaussian(), c1, r.nextDouble() * 4, r.nextInt(2), r.nextGaussian() * 0.01);
+    for (let j = 0; j < x.length; j++) if (r.nextDouble() < 0.03) x[j] = NaN;
+    const score = (x[0] > 0 ? 1 : 0) + (c1 === 1 ? 1 : 0) + (x[2] > 2 ? 1 : 0);
+    return { x, y: r.nextDouble() < 0.1 ? r.nextInt(3) : Math.min(2, score) };
+  };
+}
+
+/** The votes of `t` for x walked over the node objects (branchOf, MOA's leaf rules): what the split index must mirror. */
+function referenceVotes(t: HoeffdingTree, x: Float64Array): Float64Array {
+  const out = new Float64Array(t.numClasses);
+  let n: TreeNode | null | undefined = t.root;
+  if (!n) return out;
+  while (n.kind === 'split') {
+    const b = branchOf(n.test, x);
+    const child: TreeNode | null | undefined = b < 0 ? null : n.children[b];
+    if (!child) {
+      out.set(n.dist);
+      return out;
+    }
+    n = child;
+  }
+  if (!n.active || n.mcCorrect > n.nbCorrect) out.set(n.dist);
+  else naiveBayesVotes(n, x, out);
+  return out;
+}
+
+describe('HoeffdingTree follow-up calls (ensemble test-then-train)', () => {
+  for (const options of [{ subspaceSize: 3, gracePeriod: 25 }, { gracePeriod: 40, binarySplits: true }, { gracePeriod: 30, splitCriterion: 'gini' as const, leafPrediction: 'nb' as const }]) {
+    it(`learnAfterPredict / predictVotesAfterLearnInto equal learn / predictVotesInto, bit for bit (${JSON.stringify(options)})`, () => {
+      const next = mixedStream(7);
+      const reusing = new HoeffdingTree(mixed, { ...options, randomSeed: 5 });
+      const plain = new HoeffdingTree(mixed, { ...options, randomSeed: 5 });
+      const a = new Float64Array(3);
+      const b = new Float64Array(3);
+      for (let i = 0; i < 4000; i++) {
+        const { x, y } = next();
+        reusing.predictVotesInto(x, a);
+        plain.predictVotesInto(Float64Array.from(x), b);
+        expect(Array.from(a)).toEqual(Array.from(b));
+        if (options.leafPrediction !== 'nb') expect(Array.from(a)).toEqual(Array.from(referenceVotes(plain, x)));
+        const w = 1 + (i % 4);
+        reusing.learnAfterPredict(x, y, w);
+        plain.learn(Float64Array.from(x), y, w);
+        reusing.predictVotesAfterLearnInto(x, a);
+        plain.predictVotesInto(Float64Array.from(x), b);
+        expect(Array.from(a)).toEqual(Array.from(b));
+      }
+      expect(reusing.splits).toBeGreaterThan(5);
+      expect(JSON.stringify(treeState(reusing))).toBe(JSON.stringify(treeState(plain)));
+    });
+  }
+
+  it('falls back to the full calls when the follow-up does not follow (other x, other call, restored root)', () => {
+    const next = mixedStream(11);
+    const t = new HoeffdingTree(mixed, { gracePeriod: 25 });
+    const ref = new HoeffdingTree(mixed, { gracePeriod: 25 });
+    const v = new Float64Array(3);
+    for (let i = 0; i < 1500; i++) {
+      const { x, y } = next();
+      const other = next().x;
+      t.predictVotesInto(other, v); // not x: learnAfterPredict(x) must descend afresh
+      t.learnAfterPredict(x, y);
+      ref.learn(x, y);
+      if (i === 700) {
+        const restored = treeFromState(mixed, JSON.parse(JSON.stringify(treeState(t))));
+        t.root = restored.root; // a root assigned from outside: the index is rebuilt
+      }
+      t.predictVotesAfterLearnInto(x, v);
+      expect(Array.from(v)).toEqual(Array.from(ref.predictVotes(x)));
+    }
+    expect(JSON.stringify(treeState(t).root)).toBe(JSON.stringify(treeState(ref).root));
   });
 });

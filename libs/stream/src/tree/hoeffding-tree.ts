@@ -1,9 +1,10 @@
 import { JavaRandom } from '../java-random.js';
 import { argmax, type Classifier } from '../classifier.js';
 import { numClasses, validateSchema, type Schema } from '../schema.js';
-import { NominalObserver, type AttributeObserver } from './nominal-observer.js';
-import { NumericObserver } from './numeric-observer.js';
-import { branchOf, classesSeen, maxIndex, naiveBayesVotes, sumOf, type LeafNode, type SplitNode, type SplitTest, type TreeNode } from './nodes.js';
+import { NominalObserver, nominalObserverSize, type AttributeObserver } from './nominal-observer.js';
+import { binCapacity, NumericObserver, numericObserverSize } from './numeric-observer.js';
+import { classesSeen, maxIndex, sumOf, type LeafNode, type SplitNode, type SplitTest, type TreeNode } from './nodes.js';
+import { BEYOND, EMPTY_TREE, REACHED_LEAF, ROOT_SLOT, SplitIndex, STOPPED_ABSENT, STOPPED_MISSING } from './split-index.js';
 import { gini, infoGain, type SplitCriterion } from './split-criterion.js';
 
 export type LeafPrediction = 'mc' | 'nb' | 'nba';
@@ -52,11 +53,15 @@ export const MOA_TREE_DEFAULTS: ResolvedTreeOptions = {
   randomSeed: 1,
 };
 
-interface Suggestion {
-  test: SplitTest | null;
-  dists: Float64Array[];
-  merit: number;
-}
+/** Kinds of candidate split (the winner's branch distributions are recomputed from its observer: same doubles). */
+const NULL_SPLIT = 0;
+const NUMERIC_SPLIT = 1;
+const MULTIWAY_SPLIT = 2;
+const BINARY_SPLIT = 3;
+
+/** What the latest public operation on the tree was, for the follow-up calls that reuse its work. */
+const LastOp = { None: 0, Predict: 1, Learn: 2 } as const;
+type LastOp = (typeof LastOp)[keyof typeof LastOp];
 
 /**
  * MOA `trees.HoeffdingTree` (VFDT): information-gain splits decided with the Hoeffding bound after every
@@ -67,12 +72,58 @@ interface Suggestion {
 export class HoeffdingTree implements Classifier {
   readonly options: ResolvedTreeOptions;
   readonly numClasses: number;
+  /** May be assigned (a restore does; the descent index follows); nodes below it change only through the tree. */
   root: TreeNode | null = null;
   random: JavaRandom;
   /** Counters for status reports. */
   splits = 0;
   private readonly criterion: SplitCriterion;
   private readonly nbBuffer: Float64Array;
+  private readonly numAttributes: number;
+  private readonly attrMark: Uint8Array;
+  /** Doubles each attribute's observer keeps. */
+  private readonly observerSizes: Int32Array;
+
+  /**
+   * Naive Bayes factor cache: factors[j · #classes + c] is observer j's density (or probability) of
+   * x[j] for class c at `factorLeaf`, valid where factorValid[c]. An ensemble asks the same leaf for naive
+   * Bayes votes on the same x up to three times per instance (its prediction, the NB-adaptive bookkeeping
+   * in learn, and its post-training test); between them only the trained class's estimators change, so the
+   * other classes' factors are reused. Each factor is the double the uncached code computes, and the
+   * products are formed in the same order, so the votes are bit-identical. Only the explicit follow-up
+   * calls (`learnAfterPredict`, `predictVotesAfterLearnInto`) reuse it; every other entry point starts afresh.
+   */
+  private readonly factors: Float64Array;
+  private readonly factorValid: Uint8Array;
+  private factorLeaf: LeafNode | null = null;
+
+  /** Flat mirror of the split nodes, for the descents (see SplitIndex). */
+  private readonly index = new SplitIndex();
+  /**
+   * Where the latest predictVotesInto / learn ended, and on which x (see the follow-up calls). Predict: the
+   * descent's outcome (REACHED_LEAF …) with the end left in `index`. Learn: the index slot (ROOT_SLOT: the
+   * root) of the node now holding the trained leaf's place.
+   */
+  private lastOp: LastOp = LastOp.None;
+  private lastX: Float64Array | null = null;
+  private lastStatus = EMPTY_TREE;
+  private lastSlot = ROOT_SLOT;
+
+  /** Split-evaluation scratch (no allocation per candidate). */
+  private readonly splitPointBuf: Float64Array;
+  private readonly candidate: Float64Array[];
+  private multiwayBuf: Float64Array[] = [];
+  private readonly pair: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
+  /** Candidate splits of one evaluation (at most one per attribute, plus the null split). */
+  private readonly sugType: Uint8Array;
+  private readonly sugAttr: Int32Array;
+  private readonly sugParam: Float64Array;
+  private readonly sugMerit: Float64Array;
+  private readonly order: number[] = [];
+  private readonly byMerit = (a: number, b: number): number => {
+    const m = this.sugMerit;
+    return m[a] < m[b] ? -1 : m[a] > m[b] ? 1 : 0;
+  };
 
   constructor(
     readonly schema: Schema,
@@ -88,6 +139,17 @@ export class HoeffdingTree implements Classifier {
     this.criterion = o.splitCriterion === 'gini' ? gini() : infoGain(o.minBranchFraction);
     this.nbBuffer = new Float64Array(this.numClasses);
     this.random = new JavaRandom(o.randomSeed);
+    this.numAttributes = schema.attributes.length;
+    this.attrMark = new Uint8Array(this.numAttributes);
+    this.observerSizes = Int32Array.from(schema.attributes, (a) => (a.kind === 'nominal' ? nominalObserverSize(this.numClasses, a.values.length) : numericObserverSize(this.numClasses)));
+    this.factors = new Float64Array(this.numAttributes * this.numClasses);
+    this.factorValid = new Uint8Array(this.numClasses);
+    this.splitPointBuf = new Float64Array(binCapacity(o.numericBins));
+    this.candidate = [new Float64Array(this.numClasses), new Float64Array(this.numClasses)];
+    this.sugType = new Uint8Array(this.numAttributes + 1);
+    this.sugAttr = new Int32Array(this.numAttributes + 1);
+    this.sugParam = new Float64Array(this.numAttributes + 1);
+    this.sugMerit = new Float64Array(this.numAttributes + 1);
   }
 
   /** Forgets everything (MOA resetLearning: the subspace random generator restarts from its seed). */
@@ -95,6 +157,20 @@ export class HoeffdingTree implements Classifier {
     this.root = null;
     this.splits = 0;
     this.random = new JavaRandom(this.options.randomSeed);
+    this.forget();
+  }
+
+  private forget(): void {
+    this.lastOp = LastOp.None;
+    this.lastX = null;
+    this.factorLeaf = null;
+  }
+
+  /** The index, rebuilt when the root was replaced from outside (a state restore assigns `root`). */
+  private synced(): SplitIndex {
+    const index = this.index;
+    if (index.root !== this.root) index.build(this.root);
+    return index;
   }
 
   predict(x: Float64Array): number {
@@ -109,21 +185,39 @@ export class HoeffdingTree implements Classifier {
 
   /** Votes into `out` (no allocation on the hot path of ensembles). */
   predictVotesInto(x: Float64Array, out: Float64Array): void {
-    let node = this.root;
-    if (node === null) {
-      out.fill(0);
+    this.factorLeaf = null;
+    const index = this.synced();
+    const status = index.descend(x, index.rootEntry, ROOT_SLOT);
+    this.lastX = x;
+    this.lastOp = LastOp.Predict;
+    this.lastStatus = status;
+    this.votesAt(status, x, out);
+  }
+
+  /**
+   * Same votes as predictVotesInto(x, out), for an `x` that was just passed, unchanged, to learn() on this
+   * tree (an ensemble testing its member after training it): the descent restarts where learn() stopped,
+   * and the naive Bayes factors learn() computed are reused. Any other call in between: a full prediction.
+   */
+  predictVotesAfterLearnInto(x: Float64Array, out: Float64Array): void {
+    if (this.lastOp !== LastOp.Learn || this.lastX !== x || this.index.root !== this.root) {
+      this.predictVotesInto(x, out);
       return;
     }
-    while (node.kind === 'split') {
-      const b = branchOf(node.test, x);
-      const child: TreeNode | null | undefined = b < 0 ? null : node.children[b];
-      if (!child) {
-        out.set(node.dist);
-        return;
-      }
-      node = child;
-    }
-    this.leafVotes(node, x, out);
+    const index = this.index;
+    const status = index.descend(x, index.entryAt(this.lastSlot), this.lastSlot);
+    this.votesAt(status, x, out);
+    // The descent did not start at the root, so the end's parent is unknown: no follow-up reuse.
+    this.lastOp = LastOp.None;
+    this.factorLeaf = null;
+  }
+
+  /** The votes where a descent ended (nodes on x's path are the ones predictVotes would reach). */
+  private votesAt(status: number, x: Float64Array, out: Float64Array): void {
+    const index = this.index;
+    if (status === REACHED_LEAF) this.leafVotes(index.leaf as LeafNode, x, out);
+    else if (status === EMPTY_TREE) out.fill(0);
+    else out.set(index.splits[index.split].dist);
   }
 
   private leafVotes(leaf: LeafNode, x: Float64Array, out: Float64Array): void {
@@ -132,56 +226,141 @@ export class HoeffdingTree implements Classifier {
       out.set(leaf.dist);
       return;
     }
-    naiveBayesVotes(leaf, x, out);
+    this.naiveBayes(leaf, x, out);
+  }
+
+  /**
+   * nodes.ts naiveBayesVotes(leaf, x, out), through the factor cache: the same products in the same order
+   * (class by class, attributes ascending), each factor computed once per (leaf, x, class estimator).
+   */
+  private naiveBayes(leaf: LeafNode, x: Float64Array, out: Float64Array): void {
+    const valid = this.factorValid;
+    if (this.factorLeaf !== leaf) {
+      this.factorLeaf = leaf;
+      valid.fill(0);
+    }
+    const dist = leaf.dist;
+    const len = classesSeen(dist);
+    const total = sumOf(dist);
+    out.fill(0);
+    let allValid = true;
+    for (let c = 0; c < len; c++) {
+      out[c] = dist[c] / total;
+      if (!valid[c]) allValid = false;
+    }
+    const obs = leaf.observers;
+    const n = this.numAttributes;
+    const nc = this.numClasses;
+    const f = this.factors;
+    // Attribute by attribute, each class's product gets its factors in ascending attribute order, exactly
+    // the sequence of multiplications of the class-by-class loop in naiveBayesVotes.
+    for (let j = 0; j < n; j++) {
+      const o = obs[j];
+      if (o === null) continue;
+      const xv = x[j];
+      if (xv !== xv) continue;
+      const base = j * nc;
+      if (allValid) {
+        for (let c = 0; c < len; c++) out[c] *= f[base + c];
+      } else if (o.kind === 'numeric') {
+        for (let c = 0; c < len; c++) out[c] *= valid[c] ? f[base + c] : (f[base + c] = o.density(xv, c));
+      } else {
+        for (let c = 0; c < len; c++) out[c] *= valid[c] ? f[base + c] : (f[base + c] = o.probability(xv, c));
+      }
+    }
+    for (let c = 0; c < len; c++) valid[c] = 1;
   }
 
   learn(x: Float64Array, y: number, weight = 1): void {
+    this.factorLeaf = null;
+    this.lastOp = LastOp.None;
     if (!(weight > 0) || y !== y) return;
-    if (this.root === null) this.root = this.newLeaf(new Float64Array(this.numClasses));
-    let node: TreeNode = this.root;
-    let parent: SplitNode | null = null;
-    let branch = -1;
-    while (node.kind === 'split') {
-      const b = branchOf(node.test, x);
-      if (b < 0) return; // missing test value: MOA's instance stops at the split node and teaches nothing
-      const child: TreeNode | null | undefined = node.children[b];
-      parent = node;
-      branch = b;
-      if (!child) {
-        const leaf = this.newLeaf(new Float64Array(this.numClasses));
-        node.children[b] = leaf;
-        node = leaf;
-        break;
-      }
-      node = child;
+    const index = this.synced();
+    this.learnFrom(index.descend(x, index.rootEntry, ROOT_SLOT), x, y, weight);
+  }
+
+  /**
+   * Same as learn(x, y, weight), for an `x` that was just passed, unchanged, to predictVotesInto() on this
+   * tree (test-then-train): the descent and the naive Bayes factors of that prediction are reused. Any
+   * other call in between: a full learn().
+   */
+  learnAfterPredict(x: Float64Array, y: number, weight = 1): void {
+    if (this.lastOp !== LastOp.Predict || this.lastX !== x || this.index.root !== this.root) {
+      this.learn(x, y, weight);
+      return;
     }
-    const leaf = node as LeafNode;
+    this.lastOp = LastOp.None;
+    if (!(weight > 0) || y !== y) {
+      this.factorLeaf = null;
+      return;
+    }
+    this.learnFrom(this.lastStatus, x, y, weight);
+  }
+
+  /** learn() from where its descent ended (left in `index`). */
+  private learnFrom(status: number, x: Float64Array, y: number, weight: number): void {
+    const index = this.index;
+    if (status === STOPPED_MISSING) return; // missing test value: MOA's instance stops at the split node and teaches nothing
+    if (status === EMPTY_TREE) {
+      this.root = this.newLeaf(new Float64Array(this.numClasses));
+      index.build(this.root);
+      status = index.descend(x, index.rootEntry, ROOT_SLOT);
+    } else if (status === STOPPED_ABSENT) {
+      const node = index.splits[index.split];
+      const b = index.branch;
+      const leaf = this.newLeaf(new Float64Array(this.numClasses));
+      const slot = index.slot;
+      node.children[b] = leaf;
+      if (slot !== BEYOND) {
+        index.attachLeaf(slot, leaf);
+        this.learnLeaf(leaf, node, b, slot, x, y, weight);
+        return;
+      }
+      // A multiway branch beyond the children seen at the split: the children array grew, re-mirror it.
+      index.build(this.root);
+      status = index.descend(x, index.rootEntry, ROOT_SLOT);
+    }
+    if (status !== REACHED_LEAF) throw new Error('HoeffdingTree: the split index lost a leaf'); // unreachable
+    const parent = index.parent < 0 ? null : index.splits[index.parent];
+    this.learnLeaf(index.leaf as LeafNode, parent, index.branch, index.slot, x, y, weight);
+  }
+
+  private learnLeaf(leaf: LeafNode, parent: SplitNode | null, branch: number, slot: number, x: Float64Array, y: number, weight: number): void {
     this.learnAtLeaf(leaf, x, y, weight);
     if (leaf.active) {
       const seen = sumOf(leaf.dist);
       if (seen - leaf.weightAtLastEval >= this.options.gracePeriod) {
-        this.attemptSplit(leaf, parent, branch);
+        this.attemptSplit(leaf, parent, branch, slot);
         leaf.weightAtLastEval = seen;
       }
     }
+    this.lastOp = LastOp.Learn;
+    this.lastX = x;
+    this.lastSlot = slot;
   }
 
   private learnAtLeaf(leaf: LeafNode, x: Float64Array, y: number, w: number): void {
     if (leaf.active && this.options.leafPrediction === 'nba') {
       if (maxIndex(leaf.dist, classesSeen(leaf.dist)) === y) leaf.mcCorrect += w;
-      naiveBayesVotes(leaf, x, this.nbBuffer);
+      this.naiveBayes(leaf, x, this.nbBuffer);
       if (argmax(this.nbBuffer) === y) leaf.nbCorrect += w;
     }
     leaf.dist[y] += w;
     if (!leaf.active) return;
     if (leaf.subspace === null && this.options.subspaceSize > 0) leaf.subspace = this.drawSubspace();
-    const attrs = this.schema.attributes;
     const obs = leaf.observers;
-    if (leaf.subspace === null) {
-      for (let j = 0; j < attrs.length; j++) this.observe(obs, j, x[j], y, w);
+    const sub = leaf.subspace;
+    if (obs[sub === null ? 0 : sub[0]] === null) this.createObservers(obs, sub);
+    if (sub === null) {
+      for (let j = 0; j < this.numAttributes; j++) this.observe(obs, j, x[j], y, w);
     } else {
-      for (const j of leaf.subspace) this.observe(obs, j, x[j], y, w);
+      for (let i = 0; i < sub.length; i++) {
+        const j = sub[i];
+        this.observe(obs, j, x[j], y, w);
+      }
     }
+    // Class y's estimators changed: its cached naive Bayes factors are stale, the other classes' are not.
+    if (this.factorLeaf === leaf) this.factorValid[y] = 0;
   }
 
   private observe(obs: (AttributeObserver | null)[], j: number, v: number, y: number, w: number): void {
@@ -190,8 +369,35 @@ export class HoeffdingTree implements Classifier {
       const a = this.schema.attributes[j];
       o = a.kind === 'nominal' ? new NominalObserver(this.numClasses, a.values.length) : new NumericObserver(this.numClasses, this.options.numericBins);
       obs[j] = o;
+      this.factorLeaf = null; // a new observer adds a factor to every class
     }
     o.observe(v, y, w);
+  }
+
+  /**
+   * Creates the leaf's missing observers (on its first instance: every attribute it observes) as blocks of
+   * one buffer, in attribute order, so a naive Bayes vote walks one contiguous array instead of dozens of
+   * small ones scattered over the heap. What they compute is unchanged.
+   */
+  private createObservers(obs: (AttributeObserver | null)[], sub: number[] | null): void {
+    const attrs = this.schema.attributes;
+    const n = this.numAttributes;
+    const mark = this.attrMark;
+    const sizes = this.observerSizes;
+    mark.fill(sub === null ? 1 : 0);
+    if (sub !== null) for (let i = 0; i < sub.length; i++) mark[sub[i]] = 1;
+    let size = 0;
+    for (let j = 0; j < n; j++) if (mark[j] && obs[j] === null) size += sizes[j];
+    if (size === 0) return;
+    const buf = new Float64Array(size);
+    let off = 0;
+    for (let j = 0; j < n; j++) {
+      if (!mark[j] || obs[j] !== null) continue;
+      const a = attrs[j];
+      obs[j] = a.kind === 'nominal' ? new NominalObserver(this.numClasses, a.values.length, buf, off) : new NumericObserver(this.numClasses, this.options.numericBins, buf, off);
+      off += sizes[j];
+    }
+    this.factorLeaf = null; // new observers add factors to every class
   }
 
   /** ARFHoeffdingTree: `k` distinct attribute indices drawn with nextInt(#attributes), in draw order. */
@@ -210,66 +416,124 @@ export class HoeffdingTree implements Classifier {
     return { kind: 'leaf', dist, active: true, weightAtLastEval: sumOf(dist), mcCorrect: 0, nbCorrect: 0, observers: new Array<AttributeObserver | null>(this.schema.attributes.length).fill(null), subspace: null };
   }
 
-  private attemptSplit(leaf: LeafNode, parent: SplitNode | null, branch: number): void {
+  /** `slot`: where the split index stores the leaf's entry (ROOT_SLOT: the root). */
+  private attemptSplit(leaf: LeafNode, parent: SplitNode | null, branch: number, slot: number): void {
+    const dist = leaf.dist;
     let nonZero = 0;
-    for (let c = 0; c < leaf.dist.length; c++) if (leaf.dist[c] !== 0) nonZero++;
+    for (let c = 0; c < dist.length; c++) if (dist[c] !== 0) nonZero++;
     if (nonZero < 2) return; // pure leaf
-    const pre = leaf.dist.slice(0, Math.max(classesSeen(leaf.dist), 1));
-    const suggestions: Suggestion[] = [];
-    if (!this.options.noPrePrune) suggestions.push({ test: null, dists: [], merit: this.criterion.merit(pre, [pre]) });
-    leaf.observers.forEach((o, j) => {
-      if (o === null) return;
-      const s = o.kind === 'numeric' ? this.bestNumeric(o, pre, j) : this.bestNominal(o, pre, j);
-      if (s) suggestions.push(s);
-    });
+    // MOA evaluates against the distribution cut to the classes seen; the zeros beyond change no sum,
+    // entropy or Gini term, so the leaf's own array serves.
+    const preValue = this.criterion.preValue(dist);
+    let count = 0;
+    if (!this.options.noPrePrune) {
+      this.pair[0] = dist;
+      this.sugType[count] = NULL_SPLIT;
+      this.sugMerit[count++] = this.criterion.meritFrom(preValue, this.pair, 1);
+    }
+    const observers = leaf.observers;
+    for (let j = 0; j < observers.length; j++) {
+      const o = observers[j];
+      if (o === null) continue;
+      if (o.kind === 'numeric' ? this.bestNumeric(o, preValue, j, count) : this.bestNominal(o, preValue, j, count)) count++;
+    }
     // Ascending by merit, stable (Java's Arrays.sort on objects): among equal merits the later one wins.
-    suggestions.sort((a, b) => (a.merit < b.merit ? -1 : a.merit > b.merit ? 1 : 0));
+    // Sorting the candidates' indices with the same comparison gives the permutation sorting them would.
+    const order = this.order;
+    order.length = count;
+    for (let i = 0; i < count; i++) order[i] = i;
+    order.sort(this.byMerit);
+    const merit = this.sugMerit;
     let shouldSplit = false;
-    if (suggestions.length < 2) shouldSplit = suggestions.length > 0;
+    if (count < 2) shouldSplit = count > 0;
     else {
-      const n = sumOf(leaf.dist);
-      const r = this.criterion.range(classesSeen(leaf.dist));
+      const n = sumOf(dist);
+      const r = this.criterion.range(classesSeen(dist));
       const bound = Math.sqrt((r * r * Math.log(1 / this.options.splitConfidence)) / (2 * n));
-      const best = suggestions[suggestions.length - 1];
-      const second = suggestions[suggestions.length - 2];
-      shouldSplit = best.merit - second.merit > bound || bound < this.options.tieThreshold;
+      shouldSplit = merit[order[count - 1]] - merit[order[count - 2]] > bound || bound < this.options.tieThreshold;
     }
     if (!shouldSplit) return;
-    const decision = suggestions[suggestions.length - 1];
-    if (decision.test === null) {
+    const k = order[count - 1];
+    const type = this.sugType[k];
+    if (type === NULL_SPLIT) {
       leaf.active = false; // pre-pruned: the null split won
       leaf.observers = leaf.observers.map(() => null);
+      if (this.factorLeaf === leaf) this.factorLeaf = null;
       return;
     }
-    const split: SplitNode = { kind: 'split', test: decision.test, dist: leaf.dist, children: decision.dists.map((d) => this.newLeaf(Float64Array.from({ length: this.numClasses }, (_, c) => d[c] ?? 0))) };
+    const attribute = this.sugAttr[k];
+    const test: SplitTest = type === NUMERIC_SPLIT ? { type: 'numeric', attribute, threshold: this.sugParam[k] } : type === MULTIWAY_SPLIT ? { type: 'multiway', attribute } : { type: 'binary', attribute, value: this.sugParam[k] };
+    const split: SplitNode = { kind: 'split', test, dist, children: this.branchDists(leaf, test).map((d) => this.newLeaf(d)) };
     this.splits++;
     if (parent === null) this.root = split;
     else parent.children[branch] = split;
+    this.index.attachSplit(slot, split);
   }
 
-  private bestNumeric(o: NumericObserver, pre: Float64Array, attribute: number): Suggestion | null {
-    let best: Suggestion | null = null;
-    for (const t of o.splitPoints()) {
-      const dists = o.binarySplit(t);
-      const merit = this.criterion.merit(pre, dists);
-      if (best === null || merit > best.merit) best = { test: { type: 'numeric', attribute, threshold: t }, dists, merit };
+  /** Candidate k: the best threshold of a numeric observer (MOA's order, the first of equal merits kept); false if none. */
+  private bestNumeric(o: NumericObserver, preValue: number, attribute: number, k: number): boolean {
+    const points = this.splitPointBuf.length >= o.numBins ? this.splitPointBuf : new Float64Array(binCapacity(o.numBins));
+    const count = o.splitPointsInto(points);
+    if (count === 0) return false;
+    const cand = this.candidate;
+    let bestMerit = 0;
+    let bestT = 0;
+    for (let i = 0; i < count; i++) {
+      const t = points[i];
+      o.binarySplitInto(t, cand[0], cand[1]);
+      const merit = this.criterion.meritFrom(preValue, cand, 2);
+      if (i === 0 || merit > bestMerit) {
+        bestMerit = merit;
+        bestT = t;
+      }
     }
-    return best;
+    this.suggest(k, NUMERIC_SPLIT, attribute, bestT, bestMerit);
+    return true;
   }
 
-  private bestNominal(o: NominalObserver, pre: Float64Array, attribute: number): Suggestion | null {
-    let best: Suggestion | null = null;
+  /** Candidate k: the multiway split (unless binary splits only), replaced by a better value-vs-rest split; false if none. */
+  private bestNominal(o: NominalObserver, preValue: number, attribute: number, k: number): boolean {
+    let found = false;
+    let bestMerit = 0;
     const m = o.maxValuesObserved();
     if (!this.options.binarySplits) {
-      const dists = o.multiwaySplit(m);
-      best = { test: { type: 'multiway', attribute }, dists, merit: this.criterion.merit(pre, dists) };
+      const bufs = this.multiwayBuffers(m);
+      o.multiwaySplitInto(m, bufs);
+      bestMerit = this.criterion.meritFrom(preValue, bufs, m);
+      this.suggest(k, MULTIWAY_SPLIT, attribute, 0, bestMerit);
+      found = true;
     }
+    const cand = this.candidate;
     for (let v = 0; v < m; v++) {
-      const dists = o.binarySplit(v);
-      const merit = this.criterion.merit(pre, dists);
-      if (best === null || merit > best.merit) best = { test: { type: 'binary', attribute, value: v }, dists, merit };
+      o.binarySplitInto(v, cand[0], cand[1]);
+      const merit = this.criterion.meritFrom(preValue, cand, 2);
+      if (!found || merit > bestMerit) {
+        bestMerit = merit;
+        this.suggest(k, BINARY_SPLIT, attribute, v, merit);
+        found = true;
+      }
     }
-    return best;
+    return found;
+  }
+
+  private suggest(k: number, type: number, attribute: number, param: number, merit: number): void {
+    this.sugType[k] = type;
+    this.sugAttr[k] = attribute;
+    this.sugParam[k] = param;
+    this.sugMerit[k] = merit;
+  }
+
+  /** The branch class distributions of `test` at `leaf`, as its evaluation computed them. */
+  private branchDists(leaf: LeafNode, test: SplitTest): Float64Array[] {
+    const o = leaf.observers[test.attribute] as AttributeObserver;
+    if (test.type === 'numeric') return (o as NumericObserver).binarySplit(test.threshold);
+    const nominal = o as NominalObserver;
+    return test.type === 'multiway' ? nominal.multiwaySplit(nominal.maxValuesObserved()) : nominal.binarySplit(test.value);
+  }
+
+  private multiwayBuffers(m: number): Float64Array[] {
+    while (this.multiwayBuf.length < m) this.multiwayBuf.push(new Float64Array(this.numClasses));
+    return this.multiwayBuf;
   }
 
   /** Counts for status reports and tests. */

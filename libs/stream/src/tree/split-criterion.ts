@@ -2,6 +2,13 @@
 export interface SplitCriterion {
   readonly name: 'infogain' | 'gini';
   merit(pre: ArrayLike<number>, post: ArrayLike<number>[]): number;
+  /**
+   * The part of the merit that depends on the pre-split distribution only (InfoGain: its entropy), so a
+   * split evaluation computes it once for all its candidates.
+   */
+  preValue(pre: ArrayLike<number>): number;
+  /** merit(pre, post[0..n)) given preValue(pre); allocates nothing, same arithmetic as `merit`. */
+  meritFrom(preValue: number, post: ArrayLike<number>[], n: number): number;
   /** R in the Hoeffding bound, from the number of classes seen at the leaf. */
   range(classesSeen: number): number;
 }
@@ -29,50 +36,59 @@ export function entropy(dist: ArrayLike<number>): number {
   return s > 0 ? (e + s * log2(s)) / s : 0;
 }
 
-function branchesAboveFraction(post: ArrayLike<number>[], minFrac: number): number {
-  const sums = post.map(sum);
-  const total = sums.reduce((a, b) => a + b, 0);
-  let n = 0;
-  for (const s of sums) if (s / total > minFrac) n++;
-  return n;
+/** Fills sums[i] with the weight of branch i (summed in MOA's order) and returns their total. */
+function branchWeights(post: readonly ArrayLike<number>[], n: number, sums: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = sum(post[i]);
+    sums[i] = w;
+    total += w;
+  }
+  return total;
 }
 
 export function infoGain(minBranchFraction = 0.01): SplitCriterion {
-  return {
+  let sums = new Float64Array(8);
+  const c: SplitCriterion = {
     name: 'infogain',
-    merit(pre, post) {
-      if (branchesAboveFraction(post, minBranchFraction) < 2) return -Infinity;
-      let total = 0;
+    merit: (pre, post) => c.meritFrom(entropy(pre), post, post.length),
+    preValue: entropy,
+    meritFrom(preEntropy, post, n) {
+      if (sums.length < n) sums = new Float64Array(n);
+      // MOA: fewer than two branches above the minimum fraction of the weight → −∞. The branch weights and
+      // their total are summed in MOA's order once and serve both that check and the weighted entropy.
+      const total = branchWeights(post, n, sums);
+      let above = 0;
+      for (let i = 0; i < n; i++) if (sums[i] / total > minBranchFraction) above++;
+      if (above < 2) return -Infinity;
       let weighted = 0;
-      for (const d of post) {
-        const w = sum(d);
-        total += w;
-        weighted += w * entropy(d);
-      }
-      return entropy(pre) - weighted / total;
+      for (let i = 0; i < n; i++) weighted += sums[i] * entropy(post[i]);
+      return preEntropy - weighted / total;
     },
     range: (classesSeen) => log2(classesSeen > 2 ? classesSeen : 2),
   };
+  return c;
 }
 
 export function gini(): SplitCriterion {
-  const g = (d: ArrayLike<number>) => {
-    const s = sum(d);
+  const g = (d: ArrayLike<number>, s: number) => {
     let acc = 1;
     for (let i = 0; i < d.length; i++) acc -= (d[i] / s) * (d[i] / s);
     return acc;
   };
-  return {
+  let sums = new Float64Array(8);
+  const c: SplitCriterion = {
     name: 'gini',
-    merit(_pre, post) {
-      const sums = post.map(sum);
-      const total = sums.reduce((a, b) => a + b, 0);
+    merit: (_pre, post) => c.meritFrom(0, post, post.length),
+    preValue: () => 0,
+    meritFrom(_pre, post, n) {
+      if (sums.length < n) sums = new Float64Array(n);
+      const total = branchWeights(post, n, sums);
       let m = 1;
-      post.forEach((d, i) => {
-        if (sums[i] > 0) m -= (sums[i] / total) * g(d);
-      });
+      for (let i = 0; i < n; i++) if (sums[i] > 0) m -= (sums[i] / total) * g(post[i], sums[i]);
       return m;
     },
     range: () => 1,
   };
+  return c;
 }

@@ -28,18 +28,11 @@ function observerState(o: AttributeObserver): ObserverState {
 function observerFrom(s: ObserverState, numClasses: number): AttributeObserver {
   if (s.t === 'numeric') {
     const o = new NumericObserver(numClasses, s.bins);
-    o.weight.set(s.w);
-    o.mean.set(s.mean);
-    o.varianceSum.set(s.v);
-    o.min.set(s.min);
-    o.max.set(s.max);
+    o.restore({ weight: s.w, mean: s.mean, varianceSum: s.v, min: s.min, max: s.max });
     return o;
   }
   const o = new NominalObserver(numClasses, s.values);
-  o.counts.set(s.counts);
-  o.classTotal.set(s.total);
-  o.length.set(s.len);
-  o.present.set(s.present);
+  o.restore({ counts: s.counts, classTotal: s.total, length: s.len, present: s.present });
   return o;
 }
 
