@@ -33,7 +33,7 @@ if folds > 1:
 else:
     model = MoEModel(cfg, seed)
     acc, _, _ = model.train_joint_data()
-seen = 45_312 if dataset == "elec" else instances
+seen = min(45_312, instances) if dataset == "elec" else instances
 sys.stdout = real_stdout
 print(json.dumps({"stream": dataset, "seed": seed, "instances": seen, "accuracy": acc / 100.0,
                   "seconds": time.time() - t0}))
