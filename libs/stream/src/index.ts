@@ -12,6 +12,7 @@ export * from './generators/concept-drift-stream.js';
 // through HoeffdingTree options (splitCriterion 'infogain' / 'gini', leafPrediction), not by importing them.
 export * from './tree/nodes.js';
 export * from './tree/hoeffding-tree.js';
+export * from './tree/tree-options.js';
 export * from './drift/adwin.js';
 export * from './evaluation/prequential-evaluator.js';
 export * from './readers/lines.js';

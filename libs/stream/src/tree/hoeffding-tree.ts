@@ -2,62 +2,12 @@ import { JavaRandom } from '../java-random.js';
 import { argmax, type Classifier } from '../classifier.js';
 import { numClasses, validateSchema, type Schema } from '../schema.js';
 import { NominalObserver, nominalObserverSize, type AttributeObserver } from './nominal-observer.js';
-import { binCapacity, NumericObserver, numericObserverSize } from './numeric-observer.js';
-import { classesSeen, maxIndex, sumOf, type LeafNode, type SplitNode, type SplitTest, type TreeNode } from './nodes.js';
+import { NumericObserver, numericObserverSize } from './numeric-observer.js';
+import { classesSeen, maxIndex, sumOf, type LeafNode, type SplitNode, type TreeNode } from './nodes.js';
 import { BEYOND, EMPTY_TREE, REACHED_LEAF, ROOT_SLOT, SplitIndex, STOPPED_ABSENT, STOPPED_MISSING } from './split-index.js';
 import { gini, infoGain, type SplitCriterion } from './split-criterion.js';
-
-export type LeafPrediction = 'mc' | 'nb' | 'nba';
-
-export interface HoeffdingTreeOptions {
-  /** MOA `-g` (200). */
-  gracePeriod?: number;
-  /** MOA `-c` δ (1e-7). */
-  splitConfidence?: number;
-  /** MOA `-t` τ (0.05). */
-  tieThreshold?: number;
-  /** MOA `-s` (InfoGain). */
-  splitCriterion?: 'infogain' | 'gini';
-  /** InfoGain `-f` minimum branch fraction (0.01). */
-  minBranchFraction?: number;
-  /** MOA `-l` (NBAdaptive). */
-  leafPrediction?: LeafPrediction;
-  /** MOA `-q` (0). */
-  nbThreshold?: number;
-  /** Gaussian observer `-n` (10). */
-  numericBins?: number;
-  /** MOA `-b` (false). */
-  binarySplits?: boolean;
-  /** MOA `-p` (false): when false a "null split" competes (it can only win under Gini). */
-  noPrePrune?: boolean;
-  /** ARF random subspace: attributes observed per leaf (0 = all). */
-  subspaceSize?: number;
-  /** Seed of the subspace draws (MOA `-r`, default 1). */
-  randomSeed?: number;
-}
-
-export type ResolvedTreeOptions = Required<HoeffdingTreeOptions>;
-
-export const MOA_TREE_DEFAULTS: ResolvedTreeOptions = {
-  gracePeriod: 200,
-  splitConfidence: 1e-7,
-  tieThreshold: 0.05,
-  splitCriterion: 'infogain',
-  minBranchFraction: 0.01,
-  leafPrediction: 'nba',
-  nbThreshold: 0,
-  numericBins: 10,
-  binarySplits: false,
-  noPrePrune: false,
-  subspaceSize: 0,
-  randomSeed: 1,
-};
-
-/** Kinds of candidate split (the winner's branch distributions are recomputed from its observer: same doubles). */
-const NULL_SPLIT = 0;
-const NUMERIC_SPLIT = 1;
-const MULTIWAY_SPLIT = 2;
-const BINARY_SPLIT = 3;
+import { PRE_PRUNE, SplitSearch } from './split-search.js';
+import { MOA_TREE_DEFAULTS, type HoeffdingTreeOptions, type ResolvedTreeOptions } from './tree-options.js';
 
 /** What the latest public operation on the tree was, for the follow-up calls that reuse its work. */
 const LastOp = { None: 0, Predict: 1, Learn: 2 } as const;
@@ -109,21 +59,8 @@ export class HoeffdingTree implements Classifier {
   private lastStatus = EMPTY_TREE;
   private lastSlot = ROOT_SLOT;
 
-  /** Split-evaluation scratch (no allocation per candidate). */
-  private readonly splitPointBuf: Float64Array;
-  private readonly candidate: Float64Array[];
-  private multiwayBuf: Float64Array[] = [];
-  private readonly pair: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
-  /** Candidate splits of one evaluation (at most one per attribute, plus the null split). */
-  private readonly sugType: Uint8Array;
-  private readonly sugAttr: Int32Array;
-  private readonly sugParam: Float64Array;
-  private readonly sugMerit: Float64Array;
-  private readonly order: number[] = [];
-  private readonly byMerit = (a: number, b: number): number => {
-    const m = this.sugMerit;
-    return m[a] < m[b] ? -1 : m[a] > m[b] ? 1 : 0;
-  };
+  /** Chooses a leaf's split (Hoeffding bound over its observers' candidates). */
+  private readonly search: SplitSearch;
 
   constructor(
     readonly schema: Schema,
@@ -144,12 +81,7 @@ export class HoeffdingTree implements Classifier {
     this.observerSizes = Int32Array.from(schema.attributes, (a) => (a.kind === 'nominal' ? nominalObserverSize(this.numClasses, a.values.length) : numericObserverSize(this.numClasses)));
     this.factors = new Float64Array(this.numAttributes * this.numClasses);
     this.factorValid = new Uint8Array(this.numClasses);
-    this.splitPointBuf = new Float64Array(binCapacity(o.numericBins));
-    this.candidate = [new Float64Array(this.numClasses), new Float64Array(this.numClasses)];
-    this.sugType = new Uint8Array(this.numAttributes + 1);
-    this.sugAttr = new Int32Array(this.numAttributes + 1);
-    this.sugParam = new Float64Array(this.numAttributes + 1);
-    this.sugMerit = new Float64Array(this.numAttributes + 1);
+    this.search = new SplitSearch(this.numClasses, this.numAttributes, this.criterion, o);
   }
 
   /** Forgets everything (MOA resetLearning: the subspace random generator restarts from its seed). */
@@ -366,8 +298,7 @@ export class HoeffdingTree implements Classifier {
   private observe(obs: (AttributeObserver | null)[], j: number, v: number, y: number, w: number): void {
     let o = obs[j];
     if (o === null) {
-      const a = this.schema.attributes[j];
-      o = a.kind === 'nominal' ? new NominalObserver(this.numClasses, a.values.length) : new NumericObserver(this.numClasses, this.options.numericBins);
+      o = this.newObserver(j);
       obs[j] = o;
       this.factorLeaf = null; // a new observer adds a factor to every class
     }
@@ -380,7 +311,6 @@ export class HoeffdingTree implements Classifier {
    * small ones scattered over the heap. What they compute is unchanged.
    */
   private createObservers(obs: (AttributeObserver | null)[], sub: number[] | null): void {
-    const attrs = this.schema.attributes;
     const n = this.numAttributes;
     const mark = this.attrMark;
     const sizes = this.observerSizes;
@@ -393,11 +323,16 @@ export class HoeffdingTree implements Classifier {
     let off = 0;
     for (let j = 0; j < n; j++) {
       if (!mark[j] || obs[j] !== null) continue;
-      const a = attrs[j];
-      obs[j] = a.kind === 'nominal' ? new NominalObserver(this.numClasses, a.values.length, buf, off) : new NumericObserver(this.numClasses, this.options.numericBins, buf, off);
+      obs[j] = this.newObserver(j, buf, off);
       off += sizes[j];
     }
     this.factorLeaf = null; // new observers add factors to every class
+  }
+
+  /** The observer of attribute j (its numbers in its own array, or at `offset` of a leaf's shared buffer). */
+  private newObserver(j: number, buffer?: Float64Array, offset?: number): AttributeObserver {
+    const a = this.schema.attributes[j];
+    return a.kind === 'nominal' ? new NominalObserver(this.numClasses, a.values.length, buffer, offset) : new NumericObserver(this.numClasses, this.options.numericBins, buffer, offset);
   }
 
   /** ARFHoeffdingTree: `k` distinct attribute indices drawn with nextInt(#attributes), in draw order. */
@@ -418,122 +353,19 @@ export class HoeffdingTree implements Classifier {
 
   /** `slot`: where the split index stores the leaf's entry (ROOT_SLOT: the root). */
   private attemptSplit(leaf: LeafNode, parent: SplitNode | null, branch: number, slot: number): void {
-    const dist = leaf.dist;
-    let nonZero = 0;
-    for (let c = 0; c < dist.length; c++) if (dist[c] !== 0) nonZero++;
-    if (nonZero < 2) return; // pure leaf
-    // MOA evaluates against the distribution cut to the classes seen; the zeros beyond change no sum,
-    // entropy or Gini term, so the leaf's own array serves.
-    const preValue = this.criterion.preValue(dist);
-    let count = 0;
-    if (!this.options.noPrePrune) {
-      this.pair[0] = dist;
-      this.sugType[count] = NULL_SPLIT;
-      this.sugMerit[count++] = this.criterion.meritFrom(preValue, this.pair, 1);
-    }
-    const observers = leaf.observers;
-    for (let j = 0; j < observers.length; j++) {
-      const o = observers[j];
-      if (o === null) continue;
-      if (o.kind === 'numeric' ? this.bestNumeric(o, preValue, j, count) : this.bestNominal(o, preValue, j, count)) count++;
-    }
-    // Ascending by merit, stable (Java's Arrays.sort on objects): among equal merits the later one wins.
-    // Sorting the candidates' indices with the same comparison gives the permutation sorting them would.
-    const order = this.order;
-    order.length = count;
-    for (let i = 0; i < count; i++) order[i] = i;
-    order.sort(this.byMerit);
-    const merit = this.sugMerit;
-    let shouldSplit = false;
-    if (count < 2) shouldSplit = count > 0;
-    else {
-      const n = sumOf(dist);
-      const r = this.criterion.range(classesSeen(dist));
-      const bound = Math.sqrt((r * r * Math.log(1 / this.options.splitConfidence)) / (2 * n));
-      shouldSplit = merit[order[count - 1]] - merit[order[count - 2]] > bound || bound < this.options.tieThreshold;
-    }
-    if (!shouldSplit) return;
-    const k = order[count - 1];
-    const type = this.sugType[k];
-    if (type === NULL_SPLIT) {
+    const decision = this.search.decide(leaf);
+    if (decision === null) return;
+    if (decision === PRE_PRUNE) {
       leaf.active = false; // pre-pruned: the null split won
       leaf.observers = leaf.observers.map(() => null);
       if (this.factorLeaf === leaf) this.factorLeaf = null;
       return;
     }
-    const attribute = this.sugAttr[k];
-    const test: SplitTest = type === NUMERIC_SPLIT ? { type: 'numeric', attribute, threshold: this.sugParam[k] } : type === MULTIWAY_SPLIT ? { type: 'multiway', attribute } : { type: 'binary', attribute, value: this.sugParam[k] };
-    const split: SplitNode = { kind: 'split', test, dist, children: this.branchDists(leaf, test).map((d) => this.newLeaf(d)) };
+    const split: SplitNode = { kind: 'split', test: decision, dist: leaf.dist, children: this.search.branchDists(leaf, decision).map((d) => this.newLeaf(d)) };
     this.splits++;
     if (parent === null) this.root = split;
     else parent.children[branch] = split;
     this.index.attachSplit(slot, split);
-  }
-
-  /** Candidate k: the best threshold of a numeric observer (MOA's order, the first of equal merits kept); false if none. */
-  private bestNumeric(o: NumericObserver, preValue: number, attribute: number, k: number): boolean {
-    const points = this.splitPointBuf.length >= o.numBins ? this.splitPointBuf : new Float64Array(binCapacity(o.numBins));
-    const count = o.splitPointsInto(points);
-    if (count === 0) return false;
-    const cand = this.candidate;
-    let bestMerit = 0;
-    let bestT = 0;
-    for (let i = 0; i < count; i++) {
-      const t = points[i];
-      o.binarySplitInto(t, cand[0], cand[1]);
-      const merit = this.criterion.meritFrom(preValue, cand, 2);
-      if (i === 0 || merit > bestMerit) {
-        bestMerit = merit;
-        bestT = t;
-      }
-    }
-    this.suggest(k, NUMERIC_SPLIT, attribute, bestT, bestMerit);
-    return true;
-  }
-
-  /** Candidate k: the multiway split (unless binary splits only), replaced by a better value-vs-rest split; false if none. */
-  private bestNominal(o: NominalObserver, preValue: number, attribute: number, k: number): boolean {
-    let found = false;
-    let bestMerit = 0;
-    const m = o.maxValuesObserved();
-    if (!this.options.binarySplits) {
-      const bufs = this.multiwayBuffers(m);
-      o.multiwaySplitInto(m, bufs);
-      bestMerit = this.criterion.meritFrom(preValue, bufs, m);
-      this.suggest(k, MULTIWAY_SPLIT, attribute, 0, bestMerit);
-      found = true;
-    }
-    const cand = this.candidate;
-    for (let v = 0; v < m; v++) {
-      o.binarySplitInto(v, cand[0], cand[1]);
-      const merit = this.criterion.meritFrom(preValue, cand, 2);
-      if (!found || merit > bestMerit) {
-        bestMerit = merit;
-        this.suggest(k, BINARY_SPLIT, attribute, v, merit);
-        found = true;
-      }
-    }
-    return found;
-  }
-
-  private suggest(k: number, type: number, attribute: number, param: number, merit: number): void {
-    this.sugType[k] = type;
-    this.sugAttr[k] = attribute;
-    this.sugParam[k] = param;
-    this.sugMerit[k] = merit;
-  }
-
-  /** The branch class distributions of `test` at `leaf`, as its evaluation computed them. */
-  private branchDists(leaf: LeafNode, test: SplitTest): Float64Array[] {
-    const o = leaf.observers[test.attribute] as AttributeObserver;
-    if (test.type === 'numeric') return (o as NumericObserver).binarySplit(test.threshold);
-    const nominal = o as NominalObserver;
-    return test.type === 'multiway' ? nominal.multiwaySplit(nominal.maxValuesObserved()) : nominal.binarySplit(test.value);
-  }
-
-  private multiwayBuffers(m: number): Float64Array[] {
-    while (this.multiwayBuf.length < m) this.multiwayBuf.push(new Float64Array(this.numClasses));
-    return this.multiwayBuf;
   }
 
   /** Counts for status reports and tests. */

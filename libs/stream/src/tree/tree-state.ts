@@ -1,7 +1,8 @@
 import type { JavaRandomState } from '../java-random.js';
 import { JavaRandom } from '../java-random.js';
 import type { Schema } from '../schema.js';
-import { HoeffdingTree, type ResolvedTreeOptions } from './hoeffding-tree.js';
+import { HoeffdingTree } from './hoeffding-tree.js';
+import type { ResolvedTreeOptions } from './tree-options.js';
 import type { LeafNode, SplitNode, SplitTest, TreeNode } from './nodes.js';
 import { NominalObserver, type AttributeObserver } from './nominal-observer.js';
 import { NumericObserver } from './numeric-observer.js';
