@@ -13,7 +13,7 @@ import moa.streams.generators.RandomRBFGeneratorDrift;
  * arguments: 2 classes, 10 attributes, 50 centroids, all 50 drifting, model and instance seed = seed).
  *
  *   C                       number of instances (Integer.MAX_VALUE for a generator)
- *   X <i>                   x values and class index of file instance i
+ *   D                       every file instance, one "x... y" line each (x values, class index)
  *   G                       next generated instance: "<i> x... y" (the last few are kept for the trees)
  *   R                       restart the generator
  *   N <g> <c> <t> <l> <b> <p>  new HoeffdingTree: grace, split confidence, tie threshold, leaf prediction
@@ -59,7 +59,7 @@ public class MoaTreeServer {
       String[] p = line.split(" ");
       switch (p[0]) {
         case "C": out.println(gen != null ? Integer.MAX_VALUE : all.size()); break;
-        case "X": out.println(describe(all.get(Integer.parseInt(p[1])))); break;
+        case "D": for (Instance inst : all) out.println(describe(inst)); break;
         case "G": {
           all.add(gen.nextInstance().getData());
           int i = all.size() - 1;

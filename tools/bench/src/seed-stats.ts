@@ -18,8 +18,14 @@ export function t95(df: number): number {
 export function pairedDifference(a: readonly number[], b: readonly number[]): { mean: number; low: number; high: number; t: number; n: number } {
   if (a.length !== b.length || a.length === 0) throw new RangeError(`pairedDifference: expected two equal, non-empty series, got ${a.length} and ${b.length}`);
   const d = a.map((v, i) => b[i] - v);
-  const m = mean(d);
+  const { mean: m, low, high } = meanInterval(d);
   const se = std(d) / Math.sqrt(d.length);
-  const half = d.length > 1 ? t95(d.length - 1) * se : NaN;
-  return { mean: m, low: m - half, high: m + half, t: se > 0 ? m / se : NaN, n: d.length };
+  return { mean: m, low, high, t: se > 0 ? m / se : NaN, n: d.length };
+}
+
+/** Mean of `a` with its 95 % t-interval (NaN bounds for a single value). */
+export function meanInterval(a: readonly number[]): { mean: number; low: number; high: number } {
+  const m = mean(a);
+  const half = a.length > 1 ? t95(a.length - 1) * (std(a) / Math.sqrt(a.length)) : NaN;
+  return { mean: m, low: m - half, high: m + half };
 }

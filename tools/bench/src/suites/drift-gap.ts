@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runJsonChild, runJsonCommand } from '../child-json.js';
 import { markdownTable, repoRoot, type BenchSuite } from '../report.js';
 import { argValue, parseSeedList } from '../suite-args.js';
-import { mean, meanStd, pairedDifference, std, t95 } from '../seed-stats.js';
+import { mean, meanInterval, meanStd, pairedDifference } from '../seed-stats.js';
 
 const CELL = join(repoRoot, 'apps', 'drift', 'src', 'bench', 'gap-cell-main.ts');
 const CELLS = join(repoRoot, 'bench', 'results', 'drift-gap-cells');
@@ -170,8 +170,7 @@ function authorsCodeVerdict(cells: Record<string, unknown>[]): string[] {
     const includesZero = d.low <= 0 && d.high >= 0;
     const published = c.published as number;
     // The 95 % t-interval of the authors' mean: does their own code reach the published value?
-    const half = acc.length > 1 ? (t95(acc.length - 1) * std(acc)) / Math.sqrt(acc.length) : NaN;
-    const [lo, hi] = [mean(acc) - half, mean(acc) + half];
+    const { low: lo, high: hi } = meanInterval(acc);
     const reaches = lo <= published && published <= hi ? 'includes' : 'excludes';
     lines.push(
       `- ${c.stream}, \`${c.candidate as string}\`: the authors' code scores ${meanStd(acc)} over ${acc.length} seed${acc.length > 1 ? 's' : ''} (95 % interval of the mean [${lo.toFixed(2)}, ${hi.toFixed(2)}], which ${reaches} the published ${published}), ` +

@@ -31,6 +31,12 @@ def call(line):
     return out.rstrip("\n")
 
 
+def lines(command, n):
+    """The n reply lines of a command that answers with several (n ≥ 1)."""
+    first = call(command)
+    return [first] + [server().stdout.readline().rstrip("\n") for _ in range(n - 1)]
+
+
 def _parse(part):
     return [float(t) for t in part.split(" ")] if part else []
 

@@ -7,10 +7,9 @@ from .instance import LabeledInstance
 
 class _FileStream:
     def __init__(self, directory=None):
-        n = int(_moa.call("C"))
         self.rows = []
-        for i in range(n):
-            v = _moa.call(f"X {i}").split(" ")
+        for line in _moa.lines("D", int(_moa.call("C"))):
+            v = line.split(" ")
             self.rows.append((np.array([float(t) for t in v[:-1]]), int(v[-1])))
         self.schema = Schema(1 + max(y for _, y in self.rows))
         self.pos = 0
